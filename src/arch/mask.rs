@@ -1,0 +1,121 @@
+//! XOR masking (RFC 6455 §5.3), written once over [`Vector`] and instantiated per ISA.
+//!
+//! Byte `i` of the output is byte `i` of the input XOR `key[(phase + i) % 4]`. The kernels take the key as a
+//! little-endian `u32` already rotated to the phase of the first byte, so a vector of the key repeated is the
+//! mask of any stretch that starts at a multiple of four bytes from there.
+//!
+//! Every kernel works in place (`src == dst`) or out of place (non-overlapping buffers) with one rule that makes
+//! both safe: a region is read before anything overlapping it is written. The first and last vector of the buffer
+//! are loaded up front and stored last, so the main loop can start at an aligned destination address and the
+//! length need not be a multiple of the vector width, without a byte loop at either end and without masking any
+//! byte twice.
+
+use super::vector::Vector;
+
+/// `key` (the pattern for offset 0) rotated to the pattern for `offset`.
+#[inline(always)]
+#[must_use]
+pub(crate) const fn rotate_key(key: u32, offset: usize) -> u32 {
+    // `offset % 4` < 4, so the shift is at most 24.
+    #[expect(clippy::cast_possible_truncation, reason = "offset % 4 < 4")]
+    key.rotate_right(8 * (offset % 4) as u32)
+}
+
+/// Masks `len` bytes with 8-, 4- and 1-byte words: the path for buffers shorter than one vector, and the whole of
+/// the portable kernel.
+///
+/// # Safety
+/// `src .. src + len` readable, `dst .. dst + len` writable, and `src == dst` or the two do not overlap.
+#[inline(always)]
+pub(crate) unsafe fn mask_words(src: *const u8, dst: *mut u8, len: usize, key: u32) {
+    // SAFETY (whole body): every access is within `0..len` of `src` or `dst`, as the caller allows; the last word
+    // is read before the loop writes anything that overlaps it.
+    unsafe {
+        if len >= 8 {
+            let key64 = u64::from(key) | (u64::from(key) << 32);
+            let last_at = len - 8;
+            let last = read_u64(src.add(last_at)) ^ u64::from(rotate_key(key, last_at)) * 0x1_0000_0001;
+            let mut i = 0;
+            while i + 8 <= len {
+                write_u64(dst.add(i), read_u64(src.add(i)) ^ key64);
+                i += 8;
+            }
+            write_u64(dst.add(last_at), last);
+        } else if len >= 4 {
+            let last_at = len - 4;
+            let last = read_u32(src.add(last_at)) ^ rotate_key(key, last_at);
+            write_u32(dst, read_u32(src) ^ key);
+            write_u32(dst.add(last_at), last);
+        } else {
+            let bytes = key.to_le_bytes();
+            for (i, &k) in bytes.iter().enumerate().take(len) {
+                *dst.add(i) = *src.add(i) ^ k;
+            }
+        }
+    }
+}
+
+#[inline(always)]
+unsafe fn read_u64(p: *const u8) -> u64 {
+    // SAFETY: the caller guarantees 8 readable bytes at `p`.
+    u64::from_le(unsafe { p.cast::<u64>().read_unaligned() })
+}
+
+#[inline(always)]
+unsafe fn write_u64(p: *mut u8, v: u64) {
+    // SAFETY: the caller guarantees 8 writable bytes at `p`.
+    unsafe { p.cast::<u64>().write_unaligned(v.to_le()) }
+}
+
+#[inline(always)]
+unsafe fn read_u32(p: *const u8) -> u32 {
+    // SAFETY: the caller guarantees 4 readable bytes at `p`.
+    u32::from_le(unsafe { p.cast::<u32>().read_unaligned() })
+}
+
+#[inline(always)]
+unsafe fn write_u32(p: *mut u8, v: u32) {
+    // SAFETY: the caller guarantees 4 writable bytes at `p`.
+    unsafe { p.cast::<u32>().write_unaligned(v.to_le()) }
+}
+
+/// Vectors per iteration of the main loop.
+const UNROLL: usize = 4;
+
+/// Masks `len` bytes from `src` into `dst` (which may be `src`).
+///
+/// # Safety
+/// The CPU must support the features `V` needs; `src .. src + len` readable, `dst .. dst + len` writable, and
+/// `src == dst` or the two do not overlap.
+#[inline(always)]
+pub(crate) unsafe fn mask<V: Vector>(src: *const u8, dst: *mut u8, len: usize, key: u32) {
+    let lanes = V::LANES;
+    if len < lanes {
+        // SAFETY: forwarded from the caller.
+        unsafe { mask_words(src, dst, len, key) };
+        return;
+    }
+    // SAFETY (whole body): all loads are of `src + i .. src + i + LANES` and all stores of `dst + i .. dst + i +
+    // LANES` with `i + LANES <= len`; each region is loaded before any overlapping store (first and last up front,
+    // the loop in ascending disjoint steps), so in-place masking sees only original bytes.
+    unsafe {
+        let first = V::load(src).xor(V::splat_u32(key));
+        let last_at = len - lanes;
+        let last = V::load(src.add(last_at)).xor(V::splat_u32(rotate_key(key, last_at)));
+        let mut i = (lanes - (dst as usize) % lanes) % lanes;
+        let k = V::splat_u32(rotate_key(key, i));
+        while i + UNROLL * lanes <= len {
+            let v: [V; UNROLL] = core::array::from_fn(|j| V::load(src.add(i + j * lanes)));
+            for (j, v) in v.into_iter().enumerate() {
+                v.xor(k).store(dst.add(i + j * lanes));
+            }
+            i += UNROLL * lanes;
+        }
+        while i + lanes <= len {
+            V::load(src.add(i)).xor(k).store(dst.add(i));
+            i += lanes;
+        }
+        first.store(dst);
+        last.store(dst.add(last_at));
+    }
+}

@@ -1,0 +1,168 @@
+//! 128-bit kernels: SSE2 (the x86_64 baseline) for masking and ASCII skipping, SSSE3 for the UTF-8 lookup kernel.
+//!
+//! One register type serves both: its [`Vector`] methods use SSE2 only, which every x86_64 CPU has and every
+//! x86_64 build enables; its [`Utf8Vector`] methods add SSSE3 (`pshufb`, `palignr`) and are only used inside the
+//! `#[target_feature(enable = "ssse3")]` kernels of the [`ssse3`] module.
+
+use core::arch::x86_64::{
+    __m128i, _mm_alignr_epi8, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+    _mm_set1_epi8, _mm_set1_epi32, _mm_setzero_si128, _mm_shuffle_epi8, _mm_srli_epi16, _mm_storeu_si128,
+    _mm_subs_epu8, _mm_xor_si128,
+};
+
+use crate::arch::vector::{Utf8Vector, Vector};
+
+/// A 128-bit SSE register.
+#[derive(Clone, Copy)]
+pub(crate) struct Sse(__m128i);
+
+// SAFETY: the methods use SSE2 only, which is part of the x86_64 baseline and statically enabled.
+unsafe impl Vector for Sse {
+    const LANES: usize = 16;
+
+    #[inline(always)]
+    unsafe fn load(ptr: *const u8) -> Self {
+        // SAFETY: the caller guarantees 16 readable bytes.
+        Self(unsafe { _mm_loadu_si128(ptr.cast()) })
+    }
+
+    #[inline(always)]
+    unsafe fn store(self, ptr: *mut u8) {
+        // SAFETY: the caller guarantees 16 writable bytes.
+        unsafe { _mm_storeu_si128(ptr.cast(), self.0) }
+    }
+
+    #[inline(always)]
+    fn splat(byte: u8) -> Self {
+        // SAFETY: SSE2 is the x86_64 baseline.
+        Self(unsafe { _mm_set1_epi8(byte.cast_signed()) })
+    }
+
+    #[inline(always)]
+    fn splat_u32(word: u32) -> Self {
+        // SAFETY: SSE2 is the x86_64 baseline.
+        Self(unsafe { _mm_set1_epi32(word.cast_signed()) })
+    }
+
+    #[inline(always)]
+    fn or(self, other: Self) -> Self {
+        // SAFETY: SSE2 is the x86_64 baseline.
+        Self(unsafe { _mm_or_si128(self.0, other.0) })
+    }
+
+    #[inline(always)]
+    fn xor(self, other: Self) -> Self {
+        // SAFETY: SSE2 is the x86_64 baseline.
+        Self(unsafe { _mm_xor_si128(self.0, other.0) })
+    }
+
+    #[inline(always)]
+    fn any_high_bit(self) -> bool {
+        // SAFETY: SSE2 is the x86_64 baseline.
+        unsafe { _mm_movemask_epi8(self.0) != 0 }
+    }
+
+    #[inline(always)]
+    fn any_nonzero(self) -> bool {
+        // SAFETY: SSE2 is the x86_64 baseline.
+        unsafe { _mm_movemask_epi8(_mm_cmpeq_epi8(self.0, _mm_setzero_si128())) != 0xFFFF }
+    }
+}
+
+// SAFETY: every method is `#[inline(always)]`, and the methods of this impl are only called from the
+// `#[target_feature(enable = "ssse3")]` kernels of the `ssse3` module below, which the dispatcher calls only on CPUs
+// with SSSE3 ("SSSE3 per the impl contract").
+unsafe impl Utf8Vector for Sse {
+    const PREV_FROM_MEMORY: bool = true;
+
+    #[inline(always)]
+    fn repeat16(table: [u8; 16]) -> Self {
+        // SAFETY: `table` is 16 readable bytes.
+        Self(unsafe { _mm_loadu_si128(table.as_ptr().cast()) })
+    }
+
+    #[inline(always)]
+    fn lookup16(self, table: Self) -> Self {
+        // SAFETY: SSSE3 per the impl contract.
+        Self(unsafe { _mm_shuffle_epi8(table.0, self.0) })
+    }
+
+    #[inline(always)]
+    fn high_nibbles(self) -> Self {
+        // SAFETY: SSE2 is the x86_64 baseline.
+        Self(unsafe { _mm_srli_epi16::<4>(self.0) }).low_nibbles()
+    }
+
+    #[inline(always)]
+    fn low_nibbles(self) -> Self {
+        self.and(Self::splat(0x0F))
+    }
+
+    #[inline(always)]
+    fn and(self, other: Self) -> Self {
+        // SAFETY: SSE2 is the x86_64 baseline.
+        Self(unsafe { _mm_and_si128(self.0, other.0) })
+    }
+
+    #[inline(always)]
+    fn saturating_sub(self, other: Self) -> Self {
+        // SAFETY: SSE2 is the x86_64 baseline.
+        Self(unsafe { _mm_subs_epu8(self.0, other.0) })
+    }
+
+    #[inline(always)]
+    fn prev<const N: usize>(self, prev: Self) -> Self {
+        // SAFETY: SSSE3 per the impl contract.
+        Self(unsafe {
+            match N {
+                1 => _mm_alignr_epi8::<15>(self.0, prev.0),
+                2 => _mm_alignr_epi8::<14>(self.0, prev.0),
+                _ => _mm_alignr_epi8::<13>(self.0, prev.0),
+            }
+        })
+    }
+}
+
+/// SSE2 kernels: vector masking; UTF-8 by skipping ASCII blocks and validating the rest with the scalar reference
+/// (SSE2 has no byte shuffle for the lookup algorithm).
+pub(crate) mod sse2 {
+    use super::Sse;
+    use crate::utf8::Utf8Error;
+
+    /// UTF-8 validation.
+    ///
+    /// # Safety
+    /// None beyond the x86_64 baseline; `unsafe` for a uniform kernel signature.
+    pub(crate) unsafe fn validate_utf8(input: &[u8]) -> Result<(), Utf8Error> {
+        // SAFETY: `Sse`'s `Vector` methods need SSE2 only, the x86_64 baseline.
+        unsafe { crate::arch::utf8::validate_ascii_blocks::<Sse, 4>(input) }
+    }
+
+    /// Masking.
+    ///
+    /// # Safety
+    /// Pointer contract of [`crate::arch::mask::mask`].
+    pub(crate) unsafe fn mask(src: *const u8, dst: *mut u8, len: usize, key: u32) {
+        // SAFETY: forwarded from the caller; SSE2 is the x86_64 baseline.
+        unsafe { crate::arch::mask::mask::<Sse>(src, dst, len, key) }
+    }
+
+    /// Unmasking then validation, in two passes (there is no fused SSE2 kernel).
+    ///
+    /// # Safety
+    /// Pointer contract of [`crate::arch::fused::unmask_validate`].
+    pub(crate) unsafe fn unmask_validate(src: *const u8, dst: *mut u8, len: usize, key: u32) -> Result<(), Utf8Error> {
+        // SAFETY: forwarded from the caller; the slice is built after the last write through `dst`.
+        unsafe {
+            mask(src, dst, len, key);
+            validate_utf8(core::slice::from_raw_parts(dst, len))
+        }
+    }
+}
+
+/// SSSE3 kernels: the lookup UTF-8 kernel on 16-byte vectors.
+pub(crate) mod ssse3 {
+    use super::Sse;
+
+    crate::arch::instantiate!("ssse3", Sse, 4);
+}

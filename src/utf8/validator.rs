@@ -1,0 +1,259 @@
+//! The incremental validator: chunks in, autobahn's four-value status out, code points split anywhere.
+//!
+//! ```
+//! use nvx_ws::utf8::{Status, Utf8Validator};
+//! let mut v = Utf8Validator::new();
+//! // "€" is E2 82 AC: feed it one byte at a time.
+//! assert_eq!(v.feed(b"\xE2"), Status { valid: true, ends_on_codepoint: false, current_index: 1, total_index: 1 });
+//! assert_eq!(v.feed(b"\x82"), Status { valid: true, ends_on_codepoint: false, current_index: 1, total_index: 2 });
+//! assert_eq!(v.feed(b"\xAC"), Status { valid: true, ends_on_codepoint: true, current_index: 1, total_index: 3 });
+//! // A byte that cannot continue the message: rejected at index 1 of this chunk, and the reject is sticky.
+//! assert_eq!(v.feed(b"a\xFFb"), Status { valid: false, ends_on_codepoint: false, current_index: 1, total_index: 4 });
+//! assert_eq!(v.feed(b"ok"), Status { valid: false, ends_on_codepoint: false, current_index: 0, total_index: 4 });
+//! v.reset();
+//! assert!(v.feed(b"ok").valid);
+//! ```
+//!
+//! How it works: a chunk is split into the bytes that complete a code point left open by the previous chunk
+//! (checked by the scalar reference, at most three), the body (validated by the SIMD kernel in one call), and a
+//! trailing incomplete code point (at most three bytes, judged by its lead byte, kept for the next chunk). Chunks
+//! therefore cost what one-shot validation costs, plus a few scalar byte checks at each end.
+
+use super::{Utf8Error, scalar};
+use crate::dispatch::{Implementation, Kernels, Unsupported};
+use crate::mask::Masker;
+
+/// The result of feeding one chunk: the four values autobahn's `Utf8Validator.validate` returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Status {
+    /// No invalid byte so far in the message.
+    pub valid: bool,
+    /// The message so far ends on a code point boundary (false whenever `valid` is false).
+    pub ends_on_codepoint: bool,
+    /// Valid: the chunk's length. Invalid: the index in this chunk of the byte at which validation failed
+    /// (see [`Utf8Error::failure_index`]); 0 for every chunk after the one that failed.
+    pub current_index: usize,
+    /// Bytes of the message consumed: all of them while valid, up to the failing byte once invalid.
+    pub total_index: usize,
+}
+
+/// Validates a message fed in chunks of any size; see the [module docs](self).
+///
+/// A rejection is sticky: after the chunk that failed, every further chunk reports `valid == false` with
+/// `current_index == 0` and an unchanged `total_index`, until [`Utf8Validator::reset`].
+#[derive(Clone, Debug)]
+pub struct Utf8Validator {
+    kernels: Kernels,
+    /// Bytes consumed so far (up to the failing byte after a reject).
+    total: usize,
+    /// The start of a code point that the last chunk left open (valid so far).
+    pending: [u8; 4],
+    pending_len: u8,
+    /// The first error of the message, relative to the message.
+    error: Option<Utf8Error>,
+}
+
+/// Where a chunk failed: the autobahn index within the chunk and the std-style error of the message.
+struct Reject {
+    at: usize,
+    error: Utf8Error,
+}
+
+impl Default for Utf8Validator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Utf8Validator {
+    /// A validator for a new message, using the [selected](crate::selected) kernels.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::with_kernels(Kernels::selected())
+    }
+
+    /// A validator that uses `implementation`.
+    ///
+    /// # Errors
+    /// [`Unsupported`] if this build or CPU cannot run it.
+    pub fn with_implementation(implementation: Implementation) -> Result<Self, Unsupported> {
+        Kernels::new(implementation).map(Self::with_kernels)
+    }
+
+    /// A validator that uses `kernels`.
+    #[must_use]
+    pub const fn with_kernels(kernels: Kernels) -> Self {
+        Self { kernels, total: 0, pending: [0; 4], pending_len: 0, error: None }
+    }
+
+    /// Switches to `implementation` for the following chunks; the message state is kept.
+    ///
+    /// # Errors
+    /// [`Unsupported`] if this build or CPU cannot run it; the validator is then unchanged.
+    pub fn set_implementation(&mut self, implementation: Implementation) -> Result<(), Unsupported> {
+        self.kernels = Kernels::new(implementation)?;
+        Ok(())
+    }
+
+    /// The implementation this validator runs.
+    #[must_use]
+    pub fn implementation(&self) -> Implementation {
+        self.kernels.implementation()
+    }
+
+    /// Forgets the message: the next chunk starts a new one.
+    pub fn reset(&mut self) {
+        *self = Self::with_kernels(self.kernels);
+    }
+
+    /// Bytes consumed so far (see [`Status::total_index`]).
+    #[must_use]
+    pub const fn total_index(&self) -> usize {
+        self.total
+    }
+
+    /// The first error of the message, if it was rejected; `valid_up_to` counts from the start of the message.
+    #[must_use]
+    pub const fn error(&self) -> Option<Utf8Error> {
+        self.error
+    }
+
+    /// Whether the message so far ends on a code point boundary and nothing was rejected.
+    #[must_use]
+    pub const fn ends_on_codepoint(&self) -> bool {
+        self.error.is_none() && self.pending_len == 0
+    }
+
+    /// Whether the message fed so far is complete, valid UTF-8: call it after the last chunk.
+    ///
+    /// # Errors
+    /// The first error of the message; or, when it ends inside a code point, an error with `error_len() == None`
+    /// and `valid_up_to()` where that code point starts (as [`core::str::from_utf8`] reports for the whole
+    /// message).
+    pub const fn finish(&self) -> Result<(), Utf8Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        if self.pending_len > 0 {
+            return Err(Utf8Error::new(self.total - self.pending_len as usize, None));
+        }
+        Ok(())
+    }
+
+    /// Validates the next chunk of the message.
+    pub fn feed(&mut self, chunk: &[u8]) -> Status {
+        self.feed_verified(chunk, 0)
+    }
+
+    /// Unmasks `buf` in place with `masker` (advancing it) and validates it as the next chunk, in one pass over
+    /// memory where possible. `buf` is always unmasked whole, and the status is that of
+    /// `masker.process(buf)` followed by `self.feed(buf)`.
+    pub fn feed_masked(&mut self, buf: &mut [u8], masker: &mut Masker) -> Status {
+        // Bytes that complete an open code point, or everything after a reject, are unmasked on their own.
+        let start = if self.error.is_some() { buf.len() } else { self.pending_need().min(buf.len()) };
+        masker.process(&mut buf[..start]);
+        // The body in one fused pass, except the last three bytes, which may start an open code point.
+        let body_len = (buf.len() - start).saturating_sub(3);
+        let body = &mut buf[start..start + body_len];
+        let (_, result) = self.kernels.unmask_validate(body, masker.key(), masker.phase());
+        masker.skip(body_len);
+        masker.process(&mut buf[start + body_len..]);
+        let verified = match result {
+            Ok(()) => start + body_len,
+            // The body ends inside a code point: valid up to its start.
+            Err(e) if e.error_len().is_none() => start + e.valid_up_to(),
+            // Invalid: let the ordinary path find the exact position again (the failure path only).
+            Err(_) => start,
+        };
+        self.feed_verified(buf, verified)
+    }
+
+    /// How many more bytes the open code point needs (0 if none is open).
+    fn pending_need(&self) -> usize {
+        match self.pending_len {
+            0 => 0,
+            have => scalar::sequence_len(self.pending[0]) - usize::from(have),
+        }
+    }
+
+    /// Feeds `chunk`, of which the part after the bytes that complete an open code point and before `verified` is
+    /// already known to be valid and to end on a code point boundary.
+    fn feed_verified(&mut self, chunk: &[u8], verified: usize) -> Status {
+        if self.error.is_some() {
+            return Status { valid: false, ends_on_codepoint: false, current_index: 0, total_index: self.total };
+        }
+        match self.consume(chunk, verified) {
+            Ok(()) => {
+                self.total = self.total.saturating_add(chunk.len());
+                Status {
+                    valid: true,
+                    ends_on_codepoint: self.pending_len == 0,
+                    current_index: chunk.len(),
+                    total_index: self.total,
+                }
+            }
+            Err(Reject { at, error }) => {
+                self.error = Some(error);
+                self.pending_len = 0;
+                self.total = self.total.saturating_add(at);
+                Status { valid: false, ends_on_codepoint: false, current_index: at, total_index: self.total }
+            }
+        }
+    }
+
+    /// Validates `chunk` against the open code point; updates `pending` but not `total`.
+    fn consume(&mut self, chunk: &[u8], verified: usize) -> Result<(), Reject> {
+        let mut from = 0;
+        if self.pending_len > 0 {
+            let have = usize::from(self.pending_len);
+            let take = self.pending_need().min(chunk.len());
+            let mut seq = self.pending;
+            seq[have..have + take].copy_from_slice(&chunk[..take]);
+            match scalar::validate(&seq[..have + take]) {
+                Ok(()) => self.pending_len = 0,
+                Err(e) => match e.error_len() {
+                    // Still open: the chunk was too short to complete it.
+                    None => {
+                        self.pending = seq;
+                        #[expect(clippy::cast_possible_truncation, reason = "at most 3")]
+                        let len = (have + take) as u8;
+                        self.pending_len = len;
+                        return Ok(());
+                    }
+                    // The open code point's lead byte was valid, so the failing byte is error_len into it.
+                    Some(n) => {
+                        return Err(Reject { at: n - have, error: Utf8Error { valid_up_to: self.total - have, ..e } });
+                    }
+                },
+            }
+            from = take;
+        }
+        let start = verified.max(from);
+        let body = &chunk[start..];
+        let keep = scalar::incomplete_suffix_len(body);
+        let (complete, open) = body.split_at(body.len() - keep);
+        if let Err(e) = self.kernels.validate_utf8(complete) {
+            return Err(self.reject(complete, e, start));
+        }
+        if keep > 0 {
+            match scalar::validate(open) {
+                Err(e) if e.error_len().is_none() => {
+                    self.pending[..keep].copy_from_slice(open);
+                    #[expect(clippy::cast_possible_truncation, reason = "keep <= 3")]
+                    let len = keep as u8;
+                    self.pending_len = len;
+                }
+                Err(e) => return Err(self.reject(open, e, start + complete.len())),
+                Ok(()) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The reject for error `e` in `part`, which starts at `offset` in the chunk.
+    fn reject(&self, part: &[u8], e: Utf8Error, offset: usize) -> Reject {
+        // `part` never ends inside a code point here, so `failure_index` is `Some`.
+        let at = offset + e.failure_index(part).unwrap_or(e.valid_up_to());
+        Reject { at, error: e.offset(self.total + offset) }
+    }
+}
