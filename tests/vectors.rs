@@ -15,7 +15,7 @@
 //!   incremental unit test (`test_nvx_utf8validator.py`), fed chunk by chunk.
 //!
 //! Oracles, never nvx itself:
-//! - `validate`, `validate_with` and `Utf8Validator::finish`: `core::str::from_utf8`, at test time.
+//! - `validate`, `Kernels::validate_utf8` and `Utf8Validator::finish`: `core::str::from_utf8`, at test time.
 //! - `Utf8Validator::feed`: autobahn 26.10.2's pure-Python `Utf8Validator`
 //!   (`autobahn/websocket/utf8validator.py`, Hoehrmann's DFA, loaded with `USES_NVX` false). A
 //!   throwaway script fed it each vector whole in one call and one byte per call, and its results
@@ -484,8 +484,8 @@ fn validate_matches_std() {
             "{label}: validate"
         );
         for imp in implementations() {
-            let got = utf8::validate_with(imp, &bytes).map_err(|e| positions(&e));
-            assert_eq!(got, want, "{label}: validate_with({imp:?})");
+            let got = nvx_ws::Kernels::new(imp).expect("available").validate_utf8(&bytes).map_err(|e| positions(&e));
+            assert_eq!(got, want, "{label}: Kernels::new({imp:?}).validate_utf8");
         }
     }
 }
