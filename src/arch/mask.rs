@@ -34,7 +34,7 @@ pub(crate) unsafe fn mask_words(src: *const u8, dst: *mut u8, len: usize, key: u
         if len >= 8 {
             let key64 = u64::from(key) | (u64::from(key) << 32);
             let last_at = len - 8;
-            let last = read_u64(src.add(last_at)) ^ u64::from(rotate_key(key, last_at)) * 0x1_0000_0001;
+            let last = read_u64(src.add(last_at)) ^ (u64::from(rotate_key(key, last_at)) * 0x1_0000_0001);
             let mut i = 0;
             while i + 8 <= len {
                 write_u64(dst.add(i), read_u64(src.add(i)) ^ key64);

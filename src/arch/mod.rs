@@ -4,6 +4,11 @@
 //! the vector traits for it, and calls [`instantiate!`] to stamp out the three kernels the dispatcher needs
 //! (`validate_utf8`, `mask`, `unmask_validate`) under the right `#[target_feature]`.
 
+#![expect(
+    clippy::inline_always,
+    reason = "vector methods and generic kernels must inline into their `#[target_feature]` callers to be compiled with those features"
+)]
+
 pub(crate) mod fused;
 pub(crate) mod mask;
 pub(crate) mod utf8;
@@ -94,7 +99,7 @@ pub(crate) mod portable {
 
 use crate::dispatch::{Implementation, KernelFns};
 
-/// Whether the CPU has `$feature` (x86_64): detected at run time with `std`, fixed at compile time without.
+/// Whether the CPU has `$feature` on x86_64: detected at run time with `std`, fixed at compile time without.
 #[cfg(all(target_arch = "x86_64", feature = "std"))]
 macro_rules! cpu_has {
     ($($feature:tt),+) => { $(std::arch::is_x86_feature_detected!($feature))&&+ };

@@ -302,7 +302,25 @@ pub(crate) unsafe fn validate<V: Utf8Vector, const N: usize>(input: &[u8]) -> Re
     if pos == n {
         return if prev_incomplete.any_nonzero() { exact_error(input, pos) } else { Ok(()) };
     }
-    validate_tail::<V>(&t, input, pos)
+    // The last partial block: re-read the final BLOCK bytes as one full block (bytes validated twice get the same
+    // verdict), or stage it when the input is too short for the previous-byte loads.
+    let last = n - BLOCK;
+    let err = if V::PREV_FROM_MEMORY && last >= 3 {
+        // SAFETY: `ptr + last - 3 .. ptr + n` lies within the input.
+        unsafe { t.classify_block_from_memory(ptr.add(last)) }
+    } else if !V::PREV_FROM_MEMORY && last >= V::LANES {
+        // SAFETY: `ptr + last - LANES .. ptr + n` lies within the input.
+        let (vectors, prev): ([V; N], V) = unsafe { (load_block::<V, N>(ptr.add(last)), V::load(ptr.add(last - V::LANES))) };
+        t.classify_block_in_registers(&vectors, prev)
+    } else {
+        return validate_tail::<V>(&t, input, pos);
+    };
+    // SAFETY: `n - LANES >= 0`: the input holds at least one block.
+    let end = unsafe { V::load(ptr.add(n - V::LANES)) };
+    if err.or(t.incomplete(end)).any_nonzero() {
+        return exact_error(input, last);
+    }
+    Ok(())
 }
 
 /// Validates `input[pos..]` (fewer than `BLOCK` bytes) through a zero-padded copy that also holds the three
