@@ -61,3 +61,8 @@ pub mod mask;
 pub mod utf8;
 
 pub use dispatch::{Implementation, Kernels, Unsupported, available, force, selected};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

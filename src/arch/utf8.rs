@@ -253,72 +253,63 @@ pub(crate) unsafe fn validate<V: Utf8Vector, const N: usize>(input: &[u8]) -> Re
     if t.classify_block_in_registers(&first, V::splat(0)).any_nonzero() {
         return exact_error(input, 0);
     }
-
-    let mut pos;
-    let mut prev_incomplete;
+    let mut pos = BLOCK;
+    // The vector before `pos` (register form) and whether the bytes before `pos` end inside a sequence.
+    let mut prev = first[N - 1];
+    let mut prev_incomplete = t.incomplete(prev);
     if V::PREV_FROM_MEMORY {
-        // Continue from the first LANES-aligned address after the first vector (re-reading a few bytes of the first
-        // block is harmless: a byte's verdict depends only on it and the three bytes before it).
+        // Continue from the first LANES-aligned address after the first vector, so block loads never split a
+        // cache line (re-reading a few bytes is harmless: a byte's verdict depends only on it and the three bytes
+        // before it). LANES <= 32 here, so `pos - LANES >= 1`.
         pos = BLOCK - (ptr as usize).wrapping_add(BLOCK) % V::LANES;
-        if pos < 3 {
-            pos = BLOCK;
+        // SAFETY: `LANES <= pos <= BLOCK <= n`.
+        prev_incomplete = t.incomplete(unsafe { V::load(ptr.add(pos - V::LANES)) });
+    }
+    // The input is long enough for a final block that overlaps the one before it.
+    let overlap_ok = n >= BLOCK + if V::PREV_FROM_MEMORY { 3 } else { V::LANES };
+    loop {
+        let last = pos + BLOCK > n;
+        if last {
+            if pos == n {
+                break;
+            }
+            if !overlap_ok {
+                return validate_tail::<V>(&t, input, pos);
+            }
+            // The last partial block: re-read the final BLOCK bytes as one full block.
+            pos = n - BLOCK;
+            if !V::PREV_FROM_MEMORY {
+                // SAFETY: `overlap_ok`: `pos >= LANES`.
+                prev = unsafe { V::load(ptr.add(pos - V::LANES)) };
+            }
         }
-        prev_incomplete = V::splat(u8::from(scalar::incomplete_suffix_len(&input[..pos]) > 0));
-        while pos + BLOCK <= n {
-            // SAFETY: 3 <= pos and pos + BLOCK <= n.
-            let p = unsafe { ptr.add(pos) };
-            // SAFETY: as above.
-            let vectors: [V; N] = unsafe { load_block::<V, N>(p) };
-            if any_high_bit(&vectors) {
-                // SAFETY: `p - 3 .. p + BLOCK` lies within the input.
-                if unsafe { t.classify_block_from_memory(p) }.any_nonzero() {
-                    return exact_error(input, pos);
-                }
-                prev_incomplete = t.incomplete(vectors[N - 1]);
-            } else if prev_incomplete.any_nonzero() {
+        // SAFETY: `pos + BLOCK <= n`.
+        let p = unsafe { ptr.add(pos) };
+        // SAFETY: as above.
+        let vectors: [V; N] = unsafe { load_block::<V, N>(p) };
+        if any_high_bit(&vectors) {
+            let err = if V::PREV_FROM_MEMORY {
+                // SAFETY: `pos >= 3` (the first block covers 0..BLOCK and `pos >= LANES`, or `overlap_ok`), so
+                // `p - 3 .. p + BLOCK` lies within the input.
+                unsafe { t.classify_block_from_memory(p) }
+            } else {
+                t.classify_block_in_registers(&vectors, prev)
+            };
+            if err.any_nonzero() {
                 return exact_error(input, pos);
             }
-            pos += BLOCK;
+            prev_incomplete = t.incomplete(vectors[N - 1]);
+        } else if prev_incomplete.any_nonzero() {
+            return exact_error(input, pos);
         }
-    } else {
-        pos = BLOCK;
-        let mut prev = first[N - 1];
-        prev_incomplete = t.incomplete(prev);
-        while pos + BLOCK <= n {
-            // SAFETY: pos + BLOCK <= n.
-            let vectors: [V; N] = unsafe { load_block::<V, N>(ptr.add(pos)) };
-            if any_high_bit(&vectors) {
-                if t.classify_block_in_registers(&vectors, prev).any_nonzero() {
-                    return exact_error(input, pos);
-                }
-                prev_incomplete = t.incomplete(vectors[N - 1]);
-            } else if prev_incomplete.any_nonzero() {
-                return exact_error(input, pos);
-            }
-            prev = vectors[N - 1];
-            pos += BLOCK;
+        if last {
+            break;
         }
+        prev = vectors[N - 1];
+        pos += BLOCK;
     }
-    if pos == n {
-        return if prev_incomplete.any_nonzero() { exact_error(input, pos) } else { Ok(()) };
-    }
-    // The last partial block: re-read the final BLOCK bytes as one full block (bytes validated twice get the same
-    // verdict), or stage it when the input is too short for the previous-byte loads.
-    let last = n - BLOCK;
-    let err = if V::PREV_FROM_MEMORY && last >= 3 {
-        // SAFETY: `ptr + last - 3 .. ptr + n` lies within the input.
-        unsafe { t.classify_block_from_memory(ptr.add(last)) }
-    } else if !V::PREV_FROM_MEMORY && last >= V::LANES {
-        // SAFETY: `ptr + last - LANES .. ptr + n` lies within the input.
-        let (vectors, prev): ([V; N], V) = unsafe { (load_block::<V, N>(ptr.add(last)), V::load(ptr.add(last - V::LANES))) };
-        t.classify_block_in_registers(&vectors, prev)
-    } else {
-        return validate_tail::<V>(&t, input, pos);
-    };
-    // SAFETY: `n - LANES >= 0`: the input holds at least one block.
-    let end = unsafe { V::load(ptr.add(n - V::LANES)) };
-    if err.or(t.incomplete(end)).any_nonzero() {
-        return exact_error(input, last);
+    if prev_incomplete.any_nonzero() {
+        return exact_error(input, n);
     }
     Ok(())
 }

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs every test nvx has, stage by stage, printing how long each took. This is what .ci/run calls.
+# It installs what it needs itself (apt, pip, cargo), so it works on a fresh Debian 12 machine with rustup.
+#
+#   bash scripts/test-all.sh            # everything
+#   NVX_STAGES="fmt clippy test" bash scripts/test-all.sh   # a subset
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi"
+STAGES="${NVX_STAGES:-$ALL_STAGES}"
+
+declare -a SUMMARY=()
+run_stage() {
+    local name=$1
+    shift
+    echo
+    echo "=== stage: $name ==="
+    local start=$SECONDS
+    "$@"
+    local took=$((SECONDS - start))
+    SUMMARY+=("$(printf '%-10s %5d s' "$name" "$took")")
+    echo "=== stage $name: ok in ${took} s ==="
+}
+
+stage_fmt() { cargo fmt --all --check; }
+stage_clippy() { cargo clippy --workspace --all-targets --locked -- -D warnings; }
+stage_doc() { RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked; }
+stage_no_std() {
+    # The crate without `std`: compile-time kernel selection, for the baseline and with AVX2 enabled globally.
+    cargo build --locked --no-default-features --lib
+    RUSTFLAGS="-C target-feature=+avx2" cargo build --locked --no-default-features --lib --target-dir target/no-std-avx2
+}
+stage_test() { cargo test --workspace --locked; }
+stage_benches() {
+    # Benchmarks are not tests: this only checks that every benchmark and the report run (once each, no timing).
+    cargo bench --locked --bench throughput -- --test 2>&1 | grep -E "^(Testing|Success)" | tail -3
+    cargo run --locked --release --example report >/dev/null
+    echo "benchmarks and report ran"
+}
+stage_package() { cargo package --locked -p nvx-ws --allow-dirty 2>&1 | tail -3; }
+stage_aarch64() { bash scripts/ci/aarch64.sh; }
+stage_c_abi() { bash scripts/ci/c-abi.sh; }
+
+total_start=$SECONDS
+for stage in $STAGES; do
+    fn="stage_${stage//-/_}"
+    if [[ $stage == aarch64 && ! -f scripts/ci/aarch64.sh ]] || [[ $stage == c-abi && ! -f scripts/ci/c-abi.sh ]]; then
+        echo "=== stage $stage: not present yet, skipped ==="
+        continue
+    fi
+    run_stage "$stage" "$fn"
+done
+
+echo
+echo "=== stage timings ==="
+printf '%s\n' "${SUMMARY[@]}"
+printf '%-10s %5d s\n' total $((SECONDS - total_start))
