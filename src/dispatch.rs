@@ -181,6 +181,11 @@ impl Kernels {
     /// The first invalid or incomplete sequence, exactly as [`core::str::from_utf8`] reports it.
     #[inline]
     pub fn validate_utf8(self, input: &[u8]) -> Result<(), Utf8Error> {
+        // Short inputs (a 16-byte text frame is common) skip the indirect call: every kernel would hand them to the
+        // scalar reference anyway.
+        if input.len() < crate::arch::utf8::SHORT_INPUT {
+            return crate::utf8::scalar::validate(input);
+        }
         // SAFETY: `self.0` came from `kernels_for`, which checked that this CPU runs these kernels.
         unsafe { (self.0.validate_utf8)(input) }
     }

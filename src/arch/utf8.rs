@@ -208,9 +208,15 @@ pub(crate) unsafe fn load_block<V: Vector, const N: usize>(ptr: *const u8) -> [V
     core::array::from_fn(|k| unsafe { V::load(ptr.add(k * V::LANES)) })
 }
 
+/// The OR of all vectors of a block.
+#[inline(always)]
+fn any_or<V: Vector, const N: usize>(vectors: &[V; N]) -> V {
+    vectors[1..].iter().fold(vectors[0], |acc, &v| acc.or(v))
+}
+
 #[inline(always)]
 pub(crate) fn any_high_bit<V: Vector, const N: usize>(vectors: &[V; N]) -> bool {
-    vectors.iter().fold(V::splat(0), |acc, &v| acc.or(v)).any_high_bit()
+    any_or(vectors).any_high_bit()
 }
 
 /// The exact error, found by the scalar reference from the code point containing `pos` (where the kernel
@@ -250,7 +256,7 @@ pub(crate) unsafe fn validate<V: Utf8Vector, const N: usize>(input: &[u8]) -> Re
     // First block: the bytes before the input are taken as ASCII (zero).
     // SAFETY: n >= BLOCK.
     let first: [V; N] = unsafe { load_block::<V, N>(ptr) };
-    if t.classify_block_in_registers(&first, V::splat(0)).any_nonzero() {
+    if any_high_bit(&first) && t.classify_block_in_registers(&first, V::splat(0)).any_nonzero() {
         return exact_error(input, 0);
     }
     let mut pos = BLOCK;
@@ -299,8 +305,25 @@ pub(crate) unsafe fn validate<V: Utf8Vector, const N: usize>(input: &[u8]) -> Re
                 return exact_error(input, pos);
             }
             prev_incomplete = t.incomplete(vectors[N - 1]);
-        } else if prev_incomplete.any_nonzero() {
-            return exact_error(input, pos);
+        } else {
+            if prev_incomplete.any_nonzero() {
+                return exact_error(input, pos);
+            }
+            if !last {
+                // A run of ASCII: two blocks per step, no classification needed until a non-ASCII byte.
+                prev = vectors[N - 1];
+                pos += BLOCK;
+                while pos + 2 * BLOCK <= n {
+                    // SAFETY: `pos + 2 * BLOCK <= n`.
+                    let pair = unsafe { [load_block::<V, N>(ptr.add(pos)), load_block::<V, N>(ptr.add(pos + BLOCK))] };
+                    if any_or(&pair[0]).or(any_or(&pair[1])).any_high_bit() {
+                        break;
+                    }
+                    prev = pair[1][N - 1];
+                    pos += 2 * BLOCK;
+                }
+                continue;
+            }
         }
         if last {
             break;

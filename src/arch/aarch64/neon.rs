@@ -1,0 +1,130 @@
+//! NEON kernels: 16-byte vectors; the UTF-8 kernel builds its previous-byte vectors in registers with `ext`.
+//!
+//! Needs NEON (Advanced SIMD), which the aarch64 targets enable by default (the ABI passes floating-point values
+//! in its registers), so it is selected at compile time with no detection. The table lookups are `tbl`
+//! (`vqtbl1q_u8`), the high nibble is a single `ushr`, and the cross-register byte shifts are single `ext`
+//! instructions (`vextq_u8`), which is why this kernel keeps [`Utf8Vector::PREV_FROM_MEMORY`] false.
+
+use core::arch::aarch64::{
+    uint8x16_t, vandq_u8, vdupq_n_u8, vdupq_n_u32, veorq_u8, vextq_u8, vgetq_lane_u64, vld1q_u8, vorrq_u8,
+    vpmaxq_u8, vqsubq_u8, vqtbl1q_u8, vreinterpretq_u8_u32, vreinterpretq_u64_u8, vshrq_n_u8, vst1q_u8,
+};
+
+use crate::arch::vector::{Utf8Vector, Vector};
+
+/// A 128-bit NEON register.
+#[derive(Clone, Copy)]
+pub(crate) struct Neon(uint8x16_t);
+
+impl Neon {
+    /// The low 64 bits of `umaxp self, self`: byte `i` is the larger of bytes `2i` and `2i + 1`, so the word
+    /// holds the maximum of every byte pair and is zero iff the vector is.
+    ///
+    /// The reductions use this rather than `umaxv` (`vmaxvq_u8`): `umaxp` is an ordinary two-operand ASIMD
+    /// instruction (latency 2, any ASIMD pipe on Neoverse N1 and V2), while the 16-lane `umaxv` is a longer
+    /// chain (latency 6 on N1, one pipe). Both then need one move to a general register; `umaxp` needs no
+    /// second move, unlike extracting both 64-bit halves.
+    #[inline(always)]
+    fn pairwise_max_u64(self) -> u64 {
+        vgetq_lane_u64::<0>(vreinterpretq_u64_u8(vpmaxq_u8(self.0, self.0)))
+    }
+}
+
+// SAFETY: every method is `#[inline(always)]` and uses NEON only, which the aarch64 targets enable statically
+// (the intrinsics are safe to call where it is enabled; only the pointer ones need `unsafe`).
+unsafe impl Vector for Neon {
+    const LANES: usize = 16;
+
+    #[inline(always)]
+    unsafe fn load(ptr: *const u8) -> Self {
+        // SAFETY: the caller guarantees 16 readable bytes; `ld1` has no alignment requirement.
+        Self(unsafe { vld1q_u8(ptr) })
+    }
+
+    #[inline(always)]
+    unsafe fn store(self, ptr: *mut u8) {
+        // SAFETY: the caller guarantees 16 writable bytes; `st1` has no alignment requirement.
+        unsafe { vst1q_u8(ptr, self.0) }
+    }
+
+    #[inline(always)]
+    fn splat(byte: u8) -> Self {
+        Self(vdupq_n_u8(byte))
+    }
+
+    #[inline(always)]
+    fn splat_u32(word: u32) -> Self {
+        // Lane 0 of the bytes is the low byte of 32-bit lane 0 (the register view, independent of memory order).
+        Self(vreinterpretq_u8_u32(vdupq_n_u32(word)))
+    }
+
+    #[inline(always)]
+    fn or(self, other: Self) -> Self {
+        Self(vorrq_u8(self.0, other.0))
+    }
+
+    #[inline(always)]
+    fn xor(self, other: Self) -> Self {
+        Self(veorq_u8(self.0, other.0))
+    }
+
+    #[inline(always)]
+    fn any_high_bit(self) -> bool {
+        // The maximum of a pair has its high bit set iff one of the two bytes has.
+        self.pairwise_max_u64() & 0x8080_8080_8080_8080 != 0
+    }
+
+    #[inline(always)]
+    fn any_nonzero(self) -> bool {
+        self.pairwise_max_u64() != 0
+    }
+}
+
+// SAFETY: as for the `Vector` impl above.
+unsafe impl Utf8Vector for Neon {
+    const PREV_FROM_MEMORY: bool = false;
+
+    #[inline(always)]
+    fn repeat16(table: [u8; 16]) -> Self {
+        // SAFETY: `table` is 16 readable bytes.
+        Self(unsafe { vld1q_u8(table.as_ptr()) })
+    }
+
+    #[inline(always)]
+    fn lookup16(self, table: Self) -> Self {
+        Self(vqtbl1q_u8(table.0, self.0))
+    }
+
+    #[inline(always)]
+    fn high_nibbles(self) -> Self {
+        // A per-byte shift: no mask needed, unlike x86's 16-bit shifts.
+        Self(vshrq_n_u8::<4>(self.0))
+    }
+
+    #[inline(always)]
+    fn low_nibbles(self) -> Self {
+        self.and(Self::splat(0x0F))
+    }
+
+    #[inline(always)]
+    fn and(self, other: Self) -> Self {
+        Self(vandq_u8(self.0, other.0))
+    }
+
+    #[inline(always)]
+    fn saturating_sub(self, other: Self) -> Self {
+        Self(vqsubq_u8(self.0, other.0))
+    }
+
+    #[inline(always)]
+    fn prev<const N: usize>(self, prev: Self) -> Self {
+        // `ext #k` takes bytes k..16 of `prev` then bytes 0..k of `self`: k = 16 - N.
+        Self(match N {
+            1 => vextq_u8::<15>(prev.0, self.0),
+            2 => vextq_u8::<14>(prev.0, self.0),
+            _ => vextq_u8::<13>(prev.0, self.0),
+        })
+    }
+}
+
+crate::arch::instantiate!("neon", Neon, 4);
