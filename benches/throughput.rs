@@ -17,7 +17,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use nvx_ws::utf8::Utf8Validator;
 use nvx_ws::{Implementation, Kernels};
 
@@ -94,6 +94,10 @@ fn bench_utf8(c: &mut Criterion) {
             assert!(stream_simdutf8_compat(input, KIB), "the compat streaming helper must accept {kind}");
             let mut group = c.benchmark_group(format!("utf8/{kind}/{}", size_label(size)));
             group.throughput(Throughput::Bytes(input.len() as u64));
+            if size >= 4 * MIB {
+                // Ten equal samples: the scalar peers take a quarter of a second per 64 MiB call.
+                group.sampling_mode(SamplingMode::Flat);
+            }
             group.bench_function("nvx-auto", |b| b.iter(|| nvx_ws::utf8::validate(black_box(input)).is_ok()));
             for &imp in &implementations {
                 let k = Kernels::new(imp).expect("available");
@@ -161,7 +165,7 @@ fn bench_mask(c: &mut Criterion) {
                 b.iter(|| selected.mask_to(black_box(&src[shift..shift + size]), black_box(&mut *buf), KEY, 0));
             });
             group.bench_function(format!("inplace-ceiling-{label}"), |b| {
-                b.iter(|| inplace_ceiling(black_box(&mut *buf)))
+                b.iter(|| inplace_ceiling(black_box(&mut *buf)));
             });
             group.bench_function(format!("memcpy-{label}"), |b| {
                 b.iter(|| black_box(&mut *buf).copy_from_slice(black_box(&src[shift..shift + size])));

@@ -197,7 +197,7 @@ impl Kernels {
         // SAFETY: checked kernels (see `validate_utf8`); `ptr` is valid for `buf.len()` bytes of reading and
         // writing, and in-place operation (`src == dst`) is allowed.
         unsafe { (self.0.mask)(ptr, ptr, buf.len(), packed_key(key, phase)) };
-        (phase + buf.len()) % 4
+        (phase % 4 + buf.len() % 4) % 4
     }
 
     /// Masks `src` into `dst`: [`crate::mask::mask_to`] with these kernels. Returns the phase after `src`.
@@ -210,7 +210,7 @@ impl Kernels {
         // SAFETY: checked kernels; `src` readable and `dst` writable for `src.len()` bytes, and a shared and a
         // mutable slice never overlap.
         unsafe { (self.0.mask)(src.as_ptr(), dst.as_mut_ptr(), src.len(), packed_key(key, phase)) };
-        (phase + src.len()) % 4
+        (phase % 4 + src.len() % 4) % 4
     }
 
     /// Unmasks `buf` in place and validates the result as UTF-8, in one pass: [`crate::fused::unmask_validate`]
@@ -221,7 +221,7 @@ impl Kernels {
         let ptr = buf.as_mut_ptr();
         // SAFETY: as for `mask`.
         let result = unsafe { (self.0.unmask_validate)(ptr, ptr, buf.len(), packed_key(key, phase)) };
-        ((phase + buf.len()) % 4, result)
+        ((phase % 4 + buf.len() % 4) % 4, result)
     }
 
     /// Unmasks `src` into `dst` and validates the result, in one pass: [`crate::fused::unmask_validate_to`].
@@ -240,7 +240,7 @@ impl Kernels {
         // SAFETY: as for `mask_to`.
         let result =
             unsafe { (self.0.unmask_validate)(src.as_ptr(), dst.as_mut_ptr(), src.len(), packed_key(key, phase)) };
-        ((phase + src.len()) % 4, result)
+        ((phase % 4 + src.len() % 4) % 4, result)
     }
 }
 

@@ -51,10 +51,7 @@ use Bytes::{Concat, Lit, PlaneEnds, Range, ScalarRange, Spaced};
 impl Bytes {
     fn to_vec(self) -> Vec<u8> {
         let encode = |scalars: &mut dyn Iterator<Item = u32>| -> Vec<u8> {
-            scalars
-                .map(|c| char::from_u32(c).expect("a scalar value"))
-                .collect::<String>()
-                .into_bytes()
+            scalars.map(|c| char::from_u32(c).expect("a scalar value")).collect::<String>().into_bytes()
         };
         match self {
             Lit(bytes) => bytes.to_vec(),
@@ -90,20 +87,8 @@ struct Vector {
     bytewise: Bytewise,
 }
 
-const fn v(
-    name: &'static str,
-    bytes: Bytes,
-    valid: bool,
-    whole: Quad,
-    bytewise: Bytewise,
-) -> Vector {
-    Vector {
-        name,
-        bytes,
-        valid,
-        whole,
-        bytewise,
-    }
+const fn v(name: &'static str, bytes: Bytes, valid: bool, whole: Quad, bytewise: Bytewise) -> Vector {
+    Vector { name, bytes, valid, whole, bytewise }
 }
 
 /// Kuhn 3.3.1 to 3.3.10, concatenated by 3.4 (and autobahn 6.15.1).
@@ -405,29 +390,18 @@ fn validators() -> Vec<(String, Utf8Validator)> {
             .unwrap_or_else(|_| panic!("{imp:?} is listed by available() but refused"));
         (format!("{imp:?}"), val)
     });
-    [("Utf8Validator::new()".to_owned(), Utf8Validator::new())]
-        .into_iter()
-        .chain(forced)
-        .collect()
+    [("Utf8Validator::new()".to_owned(), Utf8Validator::new())].into_iter().chain(forced).collect()
 }
 
 /// Every vector with a label for messages and its bytes.
 fn vectors() -> impl Iterator<Item = (String, &'static Vector, Vec<u8>)> {
     let kuhn = KUHN.iter().map(|v| (format!("Kuhn {}", v.name), v));
-    let autobahn = AUTOBAHN
-        .iter()
-        .map(|v| (format!("autobahn case {}", v.name), v));
-    kuhn.chain(autobahn)
-        .map(|(label, v)| (label, v, v.bytes.to_vec()))
+    let autobahn = AUTOBAHN.iter().map(|v| (format!("autobahn case {}", v.name), v));
+    kuhn.chain(autobahn).map(|(label, v)| (label, v, v.bytes.to_vec()))
 }
 
 fn quad(status: Status) -> Quad {
-    (
-        status.valid,
-        status.ends_on_codepoint,
-        status.current_index,
-        status.total_index,
-    )
+    (status.valid, status.ends_on_codepoint, status.current_index, status.total_index)
 }
 
 fn positions(error: &Utf8Error) -> (usize, Option<usize>) {
@@ -436,9 +410,7 @@ fn positions(error: &Utf8Error) -> (usize, Option<usize>) {
 
 /// std's verdict, the oracle of the one-shot API.
 fn std_result(bytes: &[u8]) -> Result<(), (usize, Option<usize>)> {
-    core::str::from_utf8(bytes)
-        .map(drop)
-        .map_err(|e| (e.valid_up_to(), e.error_len()))
+    core::str::from_utf8(bytes).map(drop).map_err(|e| (e.valid_up_to(), e.error_len()))
 }
 
 /// `finish()` is `Ok` iff std accepts everything fed, and says "incomplete" iff std does.
@@ -451,26 +423,15 @@ fn assert_finish_agrees(validator: &Utf8Validator, fed: &[u8], context: &str) {
             "{context}: finish() error_len {:?}, std error_len {error_len:?}",
             got.error_len()
         ),
-        (got, want) => panic!(
-            "{context}: finish() {:?}, std {want:?}",
-            got.map_err(|e| positions(&e))
-        ),
+        (got, want) => panic!("{context}: finish() {:?}, std {want:?}", got.map_err(|e| positions(&e))),
     }
 }
 
 #[test]
 fn declared_verdicts_agree_with_std() {
     for (label, v, bytes) in vectors() {
-        assert_eq!(
-            std_result(&bytes).is_ok(),
-            v.valid,
-            "{label}: table verdict against std"
-        );
-        assert_eq!(
-            v.whole.0 && v.whole.1,
-            v.valid,
-            "{label}: table verdict against the quad"
-        );
+        assert_eq!(std_result(&bytes).is_ok(), v.valid, "{label}: table verdict against std");
+        assert_eq!(v.whole.0 && v.whole.1, v.valid, "{label}: table verdict against the quad");
     }
 }
 
@@ -478,11 +439,7 @@ fn declared_verdicts_agree_with_std() {
 fn validate_matches_std() {
     for (label, _, bytes) in vectors() {
         let want = std_result(&bytes);
-        assert_eq!(
-            utf8::validate(&bytes).map_err(|e| positions(&e)),
-            want,
-            "{label}: validate"
-        );
+        assert_eq!(utf8::validate(&bytes).map_err(|e| positions(&e)), want, "{label}: validate");
         for imp in implementations() {
             let got = nvx_ws::Kernels::new(imp).expect("available").validate_utf8(&bytes).map_err(|e| positions(&e));
             assert_eq!(got, want, "{label}: Kernels::new({imp:?}).validate_utf8");
@@ -513,11 +470,7 @@ fn feed_byte_by_byte_matches_autobahn() {
                 let context = format!("{label}, {name}, call {i} of byte by byte");
                 match got {
                     Reject(_, _, total) => {
-                        assert_eq!(
-                            status,
-                            (false, false, 0, total),
-                            "{context}: after the reject"
-                        );
+                        assert_eq!(status, (false, false, 0, total), "{context}: after the reject");
                     }
                     Accept(_) if !status.0 => {
                         assert!(!status.1, "{context}: a reject ends on no code point");

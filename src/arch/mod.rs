@@ -17,7 +17,7 @@ pub(crate) mod vector;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod x86_64;
 
-#[cfg(target_arch = "aarch64")]
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
 pub(crate) mod aarch64;
 
 /// Generates the kernels of one ISA: `instantiate!("features", VectorType, vectors_per_block)`.
@@ -140,7 +140,7 @@ kernel_fns!(SSSE3, Ssse3, x86_64::sse::ssse3);
 kernel_fns!(AVX2, Avx2, x86_64::avx2);
 #[cfg(target_arch = "x86_64")]
 kernel_fns!(AVX512, Avx512, x86_64::avx512);
-#[cfg(target_arch = "aarch64")]
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
 kernel_fns!(NEON, Neon, aarch64::neon);
 
 /// The kernels of `implementation`, if this build has them and this CPU can run them.
@@ -157,7 +157,7 @@ pub(crate) fn kernels_for(implementation: Implementation) -> Option<&'static Ker
         Implementation::Avx2 if cpu_has!("avx2") => Some(&AVX2),
         #[cfg(target_arch = "x86_64")]
         Implementation::Avx512 if cpu_has!("avx512f", "avx512bw") => Some(&AVX512),
-        #[cfg(target_arch = "aarch64")]
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
         Implementation::Neon => Some(&NEON),
         _ => None,
     }

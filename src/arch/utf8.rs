@@ -65,22 +65,22 @@ const BYTE_1_HIGH: [u8; 16] = [
 
 /// Indexed by the low nibble of the previous byte.
 const BYTE_1_LOW: [u8; 16] = [
-    CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4, // ____0000
-    CARRY | OVERLONG_2,                           // ____0001
-    CARRY,                                        // ____0010
-    CARRY,                                        // ____0011
-    CARRY | TOO_LARGE,                            // ____0100
-    CARRY | TOO_LARGE | TOO_LARGE_1000,           // ____0101
-    CARRY | TOO_LARGE | TOO_LARGE_1000,           // ____0110
-    CARRY | TOO_LARGE | TOO_LARGE_1000,           // ____0111
-    CARRY | TOO_LARGE | TOO_LARGE_1000,           // ____1000
-    CARRY | TOO_LARGE | TOO_LARGE_1000,           // ____1001
-    CARRY | TOO_LARGE | TOO_LARGE_1000,           // ____1010
-    CARRY | TOO_LARGE | TOO_LARGE_1000,           // ____1011
-    CARRY | TOO_LARGE | TOO_LARGE_1000,           // ____1100
+    CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4,   // ____0000
+    CARRY | OVERLONG_2,                             // ____0001
+    CARRY,                                          // ____0010
+    CARRY,                                          // ____0011
+    CARRY | TOO_LARGE,                              // ____0100
+    CARRY | TOO_LARGE | TOO_LARGE_1000,             // ____0101
+    CARRY | TOO_LARGE | TOO_LARGE_1000,             // ____0110
+    CARRY | TOO_LARGE | TOO_LARGE_1000,             // ____0111
+    CARRY | TOO_LARGE | TOO_LARGE_1000,             // ____1000
+    CARRY | TOO_LARGE | TOO_LARGE_1000,             // ____1001
+    CARRY | TOO_LARGE | TOO_LARGE_1000,             // ____1010
+    CARRY | TOO_LARGE | TOO_LARGE_1000,             // ____1011
+    CARRY | TOO_LARGE | TOO_LARGE_1000,             // ____1100
     CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE, // ____1101
-    CARRY | TOO_LARGE | TOO_LARGE_1000,           // ____1110
-    CARRY | TOO_LARGE | TOO_LARGE_1000,           // ____1111
+    CARRY | TOO_LARGE | TOO_LARGE_1000,             // ____1110
+    CARRY | TOO_LARGE | TOO_LARGE_1000,             // ____1111
 ];
 
 /// Indexed by the high nibble of the current byte.
@@ -191,7 +191,8 @@ impl<V: Utf8Vector> Tables<V> {
         let mut err = V::splat(0);
         let mut before = prev;
         for &input in vectors {
-            err = err.or(self.classify(input, input.prev::<1>(before), input.prev::<2>(before), input.prev::<3>(before)));
+            err =
+                err.or(self.classify(input, input.prev::<1>(before), input.prev::<2>(before), input.prev::<3>(before)));
             before = input;
         }
         err
@@ -349,30 +350,6 @@ pub(crate) fn validate_tail<V: Utf8Vector>(t: &Tables<V>, input: &[u8], pos: usi
     // SAFETY: `staged` holds 3 + BLOCK bytes, so `staged + 3 - 3 .. staged + 3 + BLOCK` is readable.
     if unsafe { t.classify_block_from_memory(staged.as_ptr().add(3)) }.any_nonzero() {
         return exact_error(input, pos);
-    }
-    Ok(())
-}
-
-/// UTF-8 validation for CPUs without a byte shuffle (the SSE2 baseline): 64-byte blocks of ASCII are skipped
-/// with vector compares, every other block goes through the scalar reference one code point at a time.
-///
-/// # Safety
-/// The CPU must support the features `V` needs.
-#[inline(always)]
-pub(crate) unsafe fn validate_ascii_blocks<V: Vector, const N: usize>(input: &[u8]) -> Result<(), Utf8Error> {
-    let n = input.len();
-    let ptr = input.as_ptr();
-    let mut pos = 0;
-    while pos < n {
-        if pos + BLOCK <= n {
-            // SAFETY: pos + BLOCK <= n.
-            let vectors: [V; N] = unsafe { load_block::<V, N>(ptr.add(pos)) };
-            if !any_high_bit(&vectors) {
-                pos += BLOCK;
-                continue;
-            }
-        }
-        pos = scalar::validate_range(input, pos, (pos + BLOCK).min(n))?;
     }
     Ok(())
 }

@@ -34,7 +34,13 @@ pub struct Utf8Error {
 impl Utf8Error {
     #[inline]
     pub(crate) const fn new(valid_up_to: usize, error_len: Option<u8>) -> Self {
-        Self { valid_up_to, error_len: match error_len { Some(n) => n, None => 0 } }
+        Self {
+            valid_up_to,
+            error_len: match error_len {
+                Some(n) => n,
+                None => 0,
+            },
+        }
     }
 
     /// The same error, `by` bytes further into the input.

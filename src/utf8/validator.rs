@@ -233,7 +233,15 @@ impl Utf8Validator {
         let keep = scalar::incomplete_suffix_len(body);
         let (complete, open) = body.split_at(body.len() - keep);
         if let Err(e) = self.kernels.validate_utf8(complete) {
-            return Err(self.reject(complete, e, start));
+            // When `complete` ends inside a sequence, the kept bytes (which start with a lead byte) cut it short:
+            // judge it with them, as a one-shot validation of the whole body would.
+            let e = if e.error_len().is_none() {
+                let from = e.valid_up_to();
+                scalar::validate(&body[from..]).map_err(|cut| cut.offset(from)).err().unwrap_or(e)
+            } else {
+                e
+            };
+            return Err(self.reject(body, e, start));
         }
         if keep > 0 {
             match scalar::validate(open) {
@@ -250,9 +258,8 @@ impl Utf8Validator {
         Ok(())
     }
 
-    /// The reject for error `e` in `part`, which starts at `offset` in the chunk.
+    /// The reject for error `e` (never "incomplete" here) in `part`, which starts at `offset` in the chunk.
     fn reject(&self, part: &[u8], e: Utf8Error, offset: usize) -> Reject {
-        // `part` never ends inside a code point here, so `failure_index` is `Some`.
         let at = offset + e.failure_index(part).unwrap_or(e.valid_up_to());
         Reject { at, error: e.offset(self.total + offset) }
     }

@@ -6,8 +6,8 @@
 //! instructions (`vextq_u8`), which is why this kernel keeps [`Utf8Vector::PREV_FROM_MEMORY`] false.
 
 use core::arch::aarch64::{
-    uint8x16_t, vandq_u8, vdupq_n_u8, vdupq_n_u32, veorq_u8, vextq_u8, vgetq_lane_u64, vld1q_u8, vorrq_u8,
-    vpmaxq_u8, vqsubq_u8, vqtbl1q_u8, vreinterpretq_u8_u32, vreinterpretq_u64_u8, vshrq_n_u8, vst1q_u8,
+    uint8x16_t, vandq_u8, vdupq_n_u8, vdupq_n_u32, veorq_u8, vextq_u8, vgetq_lane_u64, vld1q_u8, vorrq_u8, vpmaxq_u8,
+    vqsubq_u8, vqtbl1q_u8, vreinterpretq_u8_u32, vreinterpretq_u64_u8, vshrq_n_u8, vst1q_u8,
 };
 
 use crate::arch::vector::{Utf8Vector, Vector};
@@ -20,52 +20,61 @@ impl Neon {
     /// The low 64 bits of `umaxp self, self`: byte `i` is the larger of bytes `2i` and `2i + 1`, so the word
     /// holds the maximum of every byte pair and is zero iff the vector is.
     ///
-    /// The reductions use this rather than `umaxv` (`vmaxvq_u8`): `umaxp` is an ordinary two-operand ASIMD
-    /// instruction (latency 2, any ASIMD pipe on Neoverse N1 and V2), while the 16-lane `umaxv` is a longer
-    /// chain (latency 6 on N1, one pipe). Both then need one move to a general register; `umaxp` needs no
-    /// second move, unlike extracting both 64-bit halves.
+    /// The reductions use this rather than `umaxv` (`vmaxvq_u8`): `umaxp` is one µop with latency 2 on any ASIMD
+    /// pipe of Neoverse N1 and V2, while a 16-lane `umaxv` is two µops on one pipe (latency 6 on N1, 4 on V2;
+    /// LLVM's scheduling models). Either then needs one move to a general register; reducing the two 64-bit
+    /// halves instead needs two moves and a scalar `orr`.
     #[inline(always)]
     fn pairwise_max_u64(self) -> u64 {
-        vgetq_lane_u64::<0>(vreinterpretq_u64_u8(vpmaxq_u8(self.0, self.0)))
+        // SAFETY: NEON per the impl contract.
+        unsafe { vgetq_lane_u64::<0>(vreinterpretq_u64_u8(vpmaxq_u8(self.0, self.0))) }
     }
 }
 
-// SAFETY: every method is `#[inline(always)]` and uses NEON only, which the aarch64 targets enable statically
-// (the intrinsics are safe to call where it is enabled; only the pointer ones need `unsafe`).
+// SAFETY: every method is `#[inline(always)]` and uses NEON only, which the aarch64 targets this crate builds for
+// enable statically, so every aarch64 CPU it runs on has it; `Neon` is used inside the `#[target_feature(enable =
+// "neon")]` kernels that `instantiate!` generates at the end of this file. The intrinsics still need `unsafe` in
+// these methods (which do not list the feature themselves): each block below relies on this ("NEON per the impl
+// contract").
 unsafe impl Vector for Neon {
     const LANES: usize = 16;
 
     #[inline(always)]
     unsafe fn load(ptr: *const u8) -> Self {
-        // SAFETY: the caller guarantees 16 readable bytes; `ld1` has no alignment requirement.
+        // SAFETY: the caller guarantees 16 readable bytes (`ld1` has no alignment requirement); NEON per the impl
+        // contract.
         Self(unsafe { vld1q_u8(ptr) })
     }
 
     #[inline(always)]
     unsafe fn store(self, ptr: *mut u8) {
-        // SAFETY: the caller guarantees 16 writable bytes; `st1` has no alignment requirement.
+        // SAFETY: the caller guarantees 16 writable bytes (`st1` has no alignment requirement); NEON per the impl
+        // contract.
         unsafe { vst1q_u8(ptr, self.0) }
     }
 
     #[inline(always)]
     fn splat(byte: u8) -> Self {
-        Self(vdupq_n_u8(byte))
+        // SAFETY: NEON per the impl contract.
+        Self(unsafe { vdupq_n_u8(byte) })
     }
 
     #[inline(always)]
     fn splat_u32(word: u32) -> Self {
-        // Lane 0 of the bytes is the low byte of 32-bit lane 0 (the register view, independent of memory order).
-        Self(vreinterpretq_u8_u32(vdupq_n_u32(word)))
+        // SAFETY: NEON per the impl contract. Byte lane 0 is the low byte of 32-bit lane 0.
+        Self(unsafe { vreinterpretq_u8_u32(vdupq_n_u32(word)) })
     }
 
     #[inline(always)]
     fn or(self, other: Self) -> Self {
-        Self(vorrq_u8(self.0, other.0))
+        // SAFETY: NEON per the impl contract.
+        Self(unsafe { vorrq_u8(self.0, other.0) })
     }
 
     #[inline(always)]
     fn xor(self, other: Self) -> Self {
-        Self(veorq_u8(self.0, other.0))
+        // SAFETY: NEON per the impl contract.
+        Self(unsafe { veorq_u8(self.0, other.0) })
     }
 
     #[inline(always)]
@@ -86,19 +95,20 @@ unsafe impl Utf8Vector for Neon {
 
     #[inline(always)]
     fn repeat16(table: [u8; 16]) -> Self {
-        // SAFETY: `table` is 16 readable bytes.
+        // SAFETY: `table` is 16 readable bytes; NEON per the impl contract.
         Self(unsafe { vld1q_u8(table.as_ptr()) })
     }
 
     #[inline(always)]
     fn lookup16(self, table: Self) -> Self {
-        Self(vqtbl1q_u8(table.0, self.0))
+        // SAFETY: NEON per the impl contract. `tbl` yields 0 for indices >= 16; callers pass nibbles.
+        Self(unsafe { vqtbl1q_u8(table.0, self.0) })
     }
 
     #[inline(always)]
     fn high_nibbles(self) -> Self {
-        // A per-byte shift: no mask needed, unlike x86's 16-bit shifts.
-        Self(vshrq_n_u8::<4>(self.0))
+        // SAFETY: NEON per the impl contract. A per-byte shift: no mask needed, unlike x86's 16-bit shifts.
+        Self(unsafe { vshrq_n_u8::<4>(self.0) })
     }
 
     #[inline(always)]
@@ -108,21 +118,26 @@ unsafe impl Utf8Vector for Neon {
 
     #[inline(always)]
     fn and(self, other: Self) -> Self {
-        Self(vandq_u8(self.0, other.0))
+        // SAFETY: NEON per the impl contract.
+        Self(unsafe { vandq_u8(self.0, other.0) })
     }
 
     #[inline(always)]
     fn saturating_sub(self, other: Self) -> Self {
-        Self(vqsubq_u8(self.0, other.0))
+        // SAFETY: NEON per the impl contract.
+        Self(unsafe { vqsubq_u8(self.0, other.0) })
     }
 
     #[inline(always)]
     fn prev<const N: usize>(self, prev: Self) -> Self {
-        // `ext #k` takes bytes k..16 of `prev` then bytes 0..k of `self`: k = 16 - N.
-        Self(match N {
-            1 => vextq_u8::<15>(prev.0, self.0),
-            2 => vextq_u8::<14>(prev.0, self.0),
-            _ => vextq_u8::<13>(prev.0, self.0),
+        // SAFETY: NEON per the impl contract. `ext #k` takes bytes k..16 of `prev`, then bytes 0..16-k of
+        // `self`: k = 16 - N.
+        Self(unsafe {
+            match N {
+                1 => vextq_u8::<15>(prev.0, self.0),
+                2 => vextq_u8::<14>(prev.0, self.0),
+                _ => vextq_u8::<13>(prev.0, self.0),
+            }
         })
     }
 }

@@ -127,15 +127,30 @@ unsafe impl Utf8Vector for Sse {
 /// (SSE2 has no byte shuffle for the lookup algorithm).
 pub(crate) mod sse2 {
     use super::Sse;
-    use crate::utf8::Utf8Error;
+    use crate::arch::utf8::{BLOCK, any_high_bit, load_block};
+    use crate::utf8::{Utf8Error, scalar};
 
-    /// UTF-8 validation.
+    /// UTF-8 validation: 64-byte blocks of ASCII are skipped with vector compares, every other block goes
+    /// through the scalar reference one code point at a time.
     ///
     /// # Safety
     /// None beyond the x86_64 baseline; `unsafe` for a uniform kernel signature.
     pub(crate) unsafe fn validate_utf8(input: &[u8]) -> Result<(), Utf8Error> {
-        // SAFETY: `Sse`'s `Vector` methods need SSE2 only, the x86_64 baseline.
-        unsafe { crate::arch::utf8::validate_ascii_blocks::<Sse, 4>(input) }
+        let n = input.len();
+        let ptr = input.as_ptr();
+        let mut pos = 0;
+        while pos < n {
+            if pos + BLOCK <= n {
+                // SAFETY: `pos + BLOCK <= n`; `Sse`'s `Vector` methods need SSE2 only, the x86_64 baseline.
+                let vectors: [Sse; 4] = unsafe { load_block::<Sse, 4>(ptr.add(pos)) };
+                if !any_high_bit(&vectors) {
+                    pos += BLOCK;
+                    continue;
+                }
+            }
+            pos = scalar::validate_range(input, pos, (pos + BLOCK).min(n))?;
+        }
+        Ok(())
     }
 
     /// Masking.

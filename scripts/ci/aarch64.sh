@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Cross-builds nvx-ws's tests for aarch64-unknown-linux-gnu and runs them under qemu-user (NEON kernels).
+#
+# Installs what it needs itself (Debian 12, root or sudo), skipping what is already there:
+#   arm64 as a foreign dpkg architecture; Debian's rustc-web/cargo-web (1.96) with the aarch64 standard library
+#   (libstd-rust-web-dev:arm64); the aarch64 cross gcc and libc; qemu-user.
+# The aarch64 build uses Debian's /usr/bin/cargo and /usr/bin/rustc (rustup's toolchain has no aarch64 std here);
+# the host build keeps rustup's. Test executables are linked statically: a dynamically linked aarch64 program that
+# starts threads hangs under qemu-user on this kind of machine, and libtest runs every test on a thread.
+# Linker and runner come from .cargo/config.toml; artifacts go to target/aarch64 so the host build's lock is free.
+#
+#   bash scripts/ci/aarch64.sh                 # unit and integration tests run; no_std lib and benches built
+#   NVX_AARCH64_BENCHES=0 bash scripts/ci/aarch64.sh   # tests only
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+TARGET=aarch64-unknown-linux-gnu
+PACKAGES=(rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# Runs a command quietly; prints its output only when it fails.
+quiet() {
+    if ! "$@" >"$log" 2>&1; then
+        cat "$log"
+        echo "failed: $*" >&2
+        return 1
+    fi
+}
+
+as_root() {
+    if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+installed() {
+    [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
+}
+
+install_tools() {
+    local added_arch=0 missing=() pkg
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        as_root dpkg --add-architecture arm64
+        added_arch=1
+    fi
+    for pkg in "${PACKAGES[@]}"; do
+        installed "$pkg" || missing+=("$pkg")
+    done
+    if ((${#missing[@]} == 0)); then
+        return
+    fi
+    echo "installing: ${missing[*]}"
+    # The arm64 package lists exist only after an update that follows --add-architecture.
+    if ((added_arch)) || ! apt-cache show libstd-rust-web-dev:arm64 >/dev/null 2>&1; then
+        quiet as_root apt-get update
+    fi
+    quiet as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+install_tools
+
+# Debian's toolchain for this build only (rustup's proxies in ~/.cargo/bin come first on PATH).
+CARGO=/usr/bin/cargo
+export RUSTC=/usr/bin/rustc
+export CARGO_TARGET_DIR=target/aarch64
+export CARGO_TERM_COLOR=never
+# Static linking for the target only; host build scripts are unaffected.
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C target-feature=+crt-static"
+echo "toolchain: $($RUSTC --version), $($CARGO --version), $(qemu-aarch64 --version | head -1)"
+
+# Unit and integration tests (doc tests are not run: rustdoc cannot cross-run them without a nightly flag).
+quiet "$CARGO" test --locked -p nvx-ws --target "$TARGET" --lib --tests --no-run
+"$CARGO" test --locked -p nvx-ws --target "$TARGET" --lib --tests -- --quiet 2>&1 |
+    grep -v -E '^\s+(Finished|Compiling)'
+
+# Without `std`: the compile-time selection (NEON) must build too.
+quiet "$CARGO" build --locked -p nvx-ws --target "$TARGET" --lib --no-default-features
+echo "no_std: library built for $TARGET"
+
+if [[ ${NVX_AARCH64_BENCHES:-1} != 0 && -f benches/throughput.rs ]]; then
+    quiet "$CARGO" bench --locked -p nvx-ws --target "$TARGET" --no-run
+    echo "benches: built for $TARGET (not run)"
+fi
