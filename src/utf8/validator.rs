@@ -1,19 +1,5 @@
 //! The incremental validator: chunks in, autobahn's four-value status out, code points split anywhere.
 //!
-//! ```
-//! use nvx_ws::utf8::{Status, Utf8Validator};
-//! let mut v = Utf8Validator::new();
-//! // "€" is E2 82 AC: feed it one byte at a time.
-//! assert_eq!(v.feed(b"\xE2"), Status { valid: true, ends_on_codepoint: false, current_index: 1, total_index: 1 });
-//! assert_eq!(v.feed(b"\x82"), Status { valid: true, ends_on_codepoint: false, current_index: 1, total_index: 2 });
-//! assert_eq!(v.feed(b"\xAC"), Status { valid: true, ends_on_codepoint: true, current_index: 1, total_index: 3 });
-//! // A byte that cannot continue the message: rejected at index 1 of this chunk, and the reject is sticky.
-//! assert_eq!(v.feed(b"a\xFFb"), Status { valid: false, ends_on_codepoint: false, current_index: 1, total_index: 4 });
-//! assert_eq!(v.feed(b"ok"), Status { valid: false, ends_on_codepoint: false, current_index: 0, total_index: 4 });
-//! v.reset();
-//! assert!(v.feed(b"ok").valid);
-//! ```
-//!
 //! How it works: a chunk is split into the bytes that complete a code point left open by the previous chunk
 //! (checked by the scalar reference, at most three), the body (validated by the SIMD kernel in one call), and a
 //! trailing incomplete code point (at most three bytes, judged by its lead byte, kept for the next chunk). Chunks
@@ -37,7 +23,21 @@ pub struct Status {
     pub total_index: usize,
 }
 
-/// Validates a message fed in chunks of any size; see the [module docs](self).
+/// Validates a message fed in chunks of any size.
+///
+/// ```
+/// use nvx_ws::utf8::{Status, Utf8Validator};
+/// let mut v = Utf8Validator::new();
+/// // "€" is E2 82 AC: feed it one byte at a time.
+/// assert_eq!(v.feed(b"\xE2"), Status { valid: true, ends_on_codepoint: false, current_index: 1, total_index: 1 });
+/// assert_eq!(v.feed(b"\x82"), Status { valid: true, ends_on_codepoint: false, current_index: 1, total_index: 2 });
+/// assert_eq!(v.feed(b"\xAC"), Status { valid: true, ends_on_codepoint: true, current_index: 1, total_index: 3 });
+/// // A byte that cannot continue the message: rejected at index 1 of this chunk, and the reject is sticky.
+/// assert_eq!(v.feed(b"a\xFFb"), Status { valid: false, ends_on_codepoint: false, current_index: 1, total_index: 4 });
+/// assert_eq!(v.feed(b"ok"), Status { valid: false, ends_on_codepoint: false, current_index: 0, total_index: 4 });
+/// v.reset();
+/// assert!(v.feed(b"ok").valid);
+/// ```
 ///
 /// A rejection is sticky: after the chunk that failed, every further chunk reports `valid == false` with
 /// `current_index == 0` and an unchanged `total_index`, until [`Utf8Validator::reset`].
