@@ -30,6 +30,12 @@ const UTF8_SIZES: [usize; 7] = [16, 125, KIB, 16 * KIB, 256 * KIB, 4 * MIB, 64 *
 const MASK_SIZES: [usize; 7] = [16, 125, KIB, 16 * KIB, 256 * KIB, 4 * MIB, 64 * MIB];
 const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
 
+/// `sizes` up to `NVX_BENCH_MAX_SIZE` bytes (all of them when unset): emulated runs only show that benchmarks run.
+fn sizes(sizes: &[usize]) -> Vec<usize> {
+    let max = std::env::var("NVX_BENCH_MAX_SIZE").ok().and_then(|v| v.parse().ok()).unwrap_or(usize::MAX);
+    sizes.iter().copied().filter(|&s| s <= max).collect()
+}
+
 fn size_label(size: usize) -> String {
     match size {
         s if s >= MIB => format!("{}MiB", s / MIB),
@@ -88,8 +94,8 @@ fn stream_simdutf8_compat(input: &[u8], chunk: usize) -> bool {
 fn bench_utf8(c: &mut Criterion) {
     let implementations: Vec<Implementation> = nvx_ws::available().collect();
     for kind in texts::KINDS {
-        let full = texts::text(kind, 64 * MIB);
-        for size in UTF8_SIZES {
+        let full = texts::text(kind, *sizes(&UTF8_SIZES).last().expect("a size"));
+        for size in sizes(&UTF8_SIZES) {
             let input = &full[..texts::text(kind, size).len()];
             assert!(stream_simdutf8_compat(input, KIB), "the compat streaming helper must accept {kind}");
             let mut group = c.benchmark_group(format!("utf8/{kind}/{}", size_label(size)));
@@ -149,7 +155,7 @@ fn ceiling_avx2(buf: &mut [u8]) {
 
 fn bench_mask(c: &mut Criterion) {
     let selected = Kernels::selected();
-    for size in MASK_SIZES {
+    for size in sizes(&MASK_SIZES) {
         let mut group = c.benchmark_group(format!("mask/{}", size_label(size)));
         group.throughput(Throughput::Bytes(size as u64));
         // 64-byte aligned storage with room for a one-byte misalignment.
@@ -179,7 +185,7 @@ fn bench_mask(c: &mut Criterion) {
 
 fn bench_fused(c: &mut Criterion) {
     let selected = Kernels::selected();
-    for size in [16 * KIB, 256 * KIB, 4 * MIB, 64 * MIB] {
+    for size in sizes(&[16 * KIB, 256 * KIB, 4 * MIB, 64 * MIB]) {
         let text = texts::text("mixed", size);
         let mut masked = text.clone();
         selected.mask(&mut masked, KEY, 0);

@@ -34,7 +34,7 @@ stage_no_std() {
 stage_test() { cargo test --workspace --locked; }
 stage_benches() {
     # Benchmarks are not tests: this only checks that every benchmark and the report run (once each, no timing).
-    cargo bench --locked --bench throughput -- --test 2>&1 | grep -E "^(Testing|Success)" | tail -3
+    NVX_BENCH_MAX_SIZE=4194304 cargo bench --locked --bench throughput -- --test 2>&1 | grep -c "^Success" | sed "s/^/benchmarks run once each: /"
     cargo run --locked --release --example report >/dev/null
     echo "benchmarks and report ran"
 }

@@ -9,7 +9,7 @@
 # starts threads hangs under qemu-user on this kind of machine, and libtest runs every test on a thread.
 # Linker and runner come from .cargo/config.toml; artifacts go to target/aarch64 so the host build's lock is free.
 #
-#   bash scripts/ci/aarch64.sh                 # unit and integration tests run; no_std lib and benches built
+#   bash scripts/ci/aarch64.sh                 # unit, integration and C ABI tests run; no_std lib built; benches run once
 #   NVX_AARCH64_BENCHES=0 bash scripts/ci/aarch64.sh   # tests only
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -76,7 +76,17 @@ quiet "$CARGO" test --locked -p nvx-ws --target "$TARGET" --lib --tests --no-run
 quiet "$CARGO" build --locked -p nvx-ws --target "$TARGET" --lib --no-default-features
 echo "no_std: library built for $TARGET"
 
+# The C ABI tests: libnvx.a for aarch64, the C test program cross-compiled and linked statically, run under qemu.
+quiet "$CARGO" build --locked -p nvx-ws-ffi --release --target "$TARGET"
+mkdir -p "$CARGO_TARGET_DIR/c-tests"
+aarch64-linux-gnu-gcc -std=c99 -Wall -Wextra -Wpedantic -Werror -O1 -Iinclude -static -pthread tests/c/test_nvx.c \
+    "$CARGO_TARGET_DIR/$TARGET/release/libnvx.a" -ldl -lm -o "$CARGO_TARGET_DIR/c-tests/test_nvx"
+echo -n "C ABI tests (aarch64, qemu): "
+qemu-aarch64 "$CARGO_TARGET_DIR/c-tests/test_nvx" | tail -1
+
 if [[ ${NVX_AARCH64_BENCHES:-1} != 0 && -f benches/throughput.rs ]]; then
+    # Under emulation timings mean nothing: each benchmark runs once (criterion's --test), on inputs up to 16 KiB.
     quiet "$CARGO" bench --locked -p nvx-ws --target "$TARGET" --no-run
-    echo "benches: built for $TARGET (not run)"
+    NVX_BENCH_MAX_SIZE=16384 "$CARGO" bench --locked -p nvx-ws --target "$TARGET" -- --test 2>&1 |
+        grep -c '^Success' | sed 's/^/benches: ran once each under qemu: /'
 fi

@@ -294,22 +294,23 @@ pub(crate) unsafe fn validate<V: Utf8Vector, const N: usize>(input: &[u8]) -> Re
         let p = unsafe { ptr.add(pos) };
         // SAFETY: as above.
         let vectors: [V; N] = unsafe { load_block::<V, N>(p) };
-        if any_high_bit(&vectors) {
-            let err = if V::PREV_FROM_MEMORY {
-                // SAFETY: `pos >= 3` (the first block covers 0..BLOCK and `pos >= LANES`, or `overlap_ok`), so
-                // `p - 3 .. p + BLOCK` lies within the input.
-                unsafe { t.classify_block_from_memory(p) }
-            } else {
-                t.classify_block_in_registers(&vectors, prev)
-            };
-            if err.any_nonzero() {
-                return exact_error(input, pos);
-            }
-            prev_incomplete = t.incomplete(vectors[N - 1]);
+        let ascii = !any_high_bit(&vectors);
+        // One check per block, of the block's errors, or for an ASCII block of "a sequence was left open before it".
+        // (A separate branch on `prev_incomplete` would be taken at random on mixed text.)
+        let err = if ascii {
+            prev_incomplete
+        } else if V::PREV_FROM_MEMORY {
+            // SAFETY: `pos >= 3` (the first block covers 0..BLOCK and `pos >= LANES`, or `overlap_ok`), so
+            // `p - 3 .. p + BLOCK` lies within the input.
+            unsafe { t.classify_block_from_memory(p) }
         } else {
-            if prev_incomplete.any_nonzero() {
-                return exact_error(input, pos);
-            }
+            t.classify_block_in_registers(&vectors, prev)
+        };
+        if err.any_nonzero() {
+            return exact_error(input, pos);
+        }
+        if ascii {
+            prev_incomplete = V::splat(0);
             if !last {
                 // A run of ASCII: two blocks per step, no classification needed until a non-ASCII byte.
                 prev = vectors[N - 1];
@@ -325,6 +326,8 @@ pub(crate) unsafe fn validate<V: Utf8Vector, const N: usize>(input: &[u8]) -> Re
                 }
                 continue;
             }
+        } else {
+            prev_incomplete = t.incomplete(vectors[N - 1]);
         }
         if last {
             break;
