@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi"
+ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi fuzz"
 STAGES="${NVX_STAGES:-$ALL_STAGES}"
 
 declare -a SUMMARY=()
@@ -41,6 +41,7 @@ stage_benches() {
 stage_package() { cargo package --locked -p nvx-ws --allow-dirty 2>&1 | tail -3; }
 stage_aarch64() { bash scripts/ci/aarch64.sh; }
 stage_c_abi() { bash scripts/ci/c-abi.sh; }
+stage_fuzz() { bash scripts/ci/fuzz.sh; }
 
 total_start=$SECONDS
 for stage in $STAGES; do

@@ -1,0 +1,4 @@
+//! libFuzzer entry point of `nvx_ws_fuzz::utf8_streaming::check` (see fuzz/src/utf8_streaming.rs and docs/reliability.md).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| nvx_ws_fuzz::utf8_streaming::check(data));
