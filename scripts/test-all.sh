@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi fuzz"
+ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi python fuzz"
 STAGES="${NVX_STAGES:-$ALL_STAGES}"
 
 declare -a SUMMARY=()
@@ -41,15 +41,12 @@ stage_benches() {
 stage_package() { cargo package --locked -p nvx-ws --allow-dirty 2>&1 | tail -3; }
 stage_aarch64() { bash scripts/ci/aarch64.sh; }
 stage_c_abi() { bash scripts/ci/c-abi.sh; }
+stage_python() { bash scripts/ci/python.sh; }
 stage_fuzz() { bash scripts/ci/fuzz.sh; }
 
 total_start=$SECONDS
 for stage in $STAGES; do
     fn="stage_${stage//-/_}"
-    if [[ $stage == aarch64 && ! -f scripts/ci/aarch64.sh ]] || [[ $stage == c-abi && ! -f scripts/ci/c-abi.sh ]]; then
-        echo "=== stage $stage: not present yet, skipped ==="
-        continue
-    fi
     run_stage "$stage" "$fn"
 done
 

@@ -2,12 +2,15 @@
 # The Python stage: builds libnvx (release), builds the CFFI extension nvx_ws._nvx against it (cffi_build.py,
 # libnvx.a linked statically) and runs the pytest suite tests/python on CPython 3.11 (pyenv; venv .venv-cpy311:
 # in place, then again from the wheel `pip wheel .` makes, installed), then the stock autobahn 26.10.2 wheel
-# switched to nvx (integrations/autobahn/stock_wheel.sh), then PyPy (Debian's pypy3, venv .venv-pypy), then
-# CPython 3.12 and 3.13 (venvs .venv-cpy312, .venv-cpy313). Installs what it needs (apt: pypy3; pip: by name).
+# switched to nvx (integrations/autobahn/stock_wheel.sh: autobahn's tests, loopback end to end), autobahn built
+# from its sdist on libnvx (integrations/autobahn/sdist_build.sh, venv .venv-autobahn-nvx), then PyPy (Debian's
+# pypy3, venv .venv-pypy), then CPython 3.12 and 3.13 (venvs .venv-cpy312, .venv-cpy313). Installs what it needs
+# (apt: pypy3; pip: by name). Prints pytest's closing lines and each step's time: about 30 s warm, 2.5 min clean.
 # The reference for the tests is autobahn 26.10.2's pure-Python code, from its sdist (downloaded once into target/).
 #
 #   bash scripts/ci/python.sh
-#   NVX_PYTHONS="cpython pypy" bash scripts/ci/python.sh   # a subset of: cpython autobahn pypy cpython312 cpython313
+#   NVX_PYTHONS="cpython pypy" bash scripts/ci/python.sh   # a subset of: cpython autobahn autobahn_sdist pypy
+#                                                            cpython312 cpython313
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,7 +20,7 @@ export NVX_LIBDIR=$ROOT/$TARGET_DIR/release
 AUTOBAHN_VERSION=26.10.2
 AUTOBAHN_DIR=$ROOT/$TARGET_DIR/autobahn-$AUTOBAHN_VERSION
 export NVX_AUTOBAHN_SRC=$AUTOBAHN_DIR/src/autobahn
-PYTHONS="${NVX_PYTHONS:-cpython autobahn pypy cpython312 cpython313}"
+PYTHONS="${NVX_PYTHONS:-cpython autobahn autobahn_sdist pypy cpython312 cpython313}"
 PIP_DEPS=(pytest cffi "setuptools>=77")
 
 step() {
@@ -89,6 +92,10 @@ autobahn() {
     [[ -x .venv-cpy311/bin/python ]] || venv_for .venv-cpy311 "$(pyenv_python 3.11)"
     [[ -n $(compgen -G "python/nvx_ws/_nvx.cpython-311-*.so") ]] || .venv-cpy311/bin/python cffi_build.py
     step "autobahn 26.10.2 stock wheel + nvx_ws.autobahn.install()" bash integrations/autobahn/stock_wheel.sh
+}
+
+autobahn_sdist() {
+    step "autobahn 26.10.2 from its sdist on libnvx" bash integrations/autobahn/sdist_build.sh
 }
 
 cpython312() {

@@ -1,0 +1,125 @@
+"""UTF-8 validation: one-shot ``validate`` / ``is_valid`` and autobahn's incremental ``Utf8Validator``.
+
+    >>> import nvx_ws
+    >>> nvx_ws.is_valid("café".encode())
+    True
+    >>> v = nvx_ws.Utf8Validator()
+    >>> v.validate(b"caf\\xc3"), v.validate(b"\\xa9!")
+    ((True, False, 4, 4), (True, True, 2, 6))
+
+Each call is one call of libnvx. ``Utf8Validator`` keeps the exact results of autobahn 26.10.2's pure-Python
+validator (``autobahn/websocket/utf8validator.py``, a byte-at-a-time DFA) for every call sequence.
+"""
+
+from __future__ import annotations
+
+from ._buffers import Buffer
+from ._buffers import readable as _readable
+from ._nvx import ffi, lib
+
+__all__ = ("Utf8Error", "Utf8Validator", "is_valid", "validate")
+
+_NULL = ffi.NULL
+_validate = lib.nvx_utf8_validate
+_validate_status = lib.nvx_utf8vld_validate_status
+_INVALID = lib.NVX_STATUS_INVALID
+
+
+class Utf8Error(ValueError):
+    """Invalid or incomplete UTF-8, located as Rust's ``str::from_utf8`` locates it.
+
+    ``valid_up_to``: length of the longest valid prefix. ``error_len``: length (1 to 3) of the invalid sequence
+    after it, or ``None`` when the data ends inside a code point that starts at ``valid_up_to`` (incomplete:
+    more bytes could complete it). ``position``: the index of the byte at which a byte-at-a-time validator such
+    as autobahn's rejects (for incomplete data, the length of the data).
+    """
+
+    def __init__(self, valid_up_to: int, error_len: int | None, position: int) -> None:
+        if error_len is None:
+            msg = "incomplete UTF-8 sequence at byte %d" % valid_up_to
+        else:
+            msg = "invalid UTF-8 sequence of %d byte(s) at byte %d" % (error_len, valid_up_to)
+        super().__init__(msg)
+        self.valid_up_to = valid_up_to
+        self.error_len = error_len
+        self.position = position
+
+
+def error_of(p, n):
+    """The ``Utf8Error`` for ``n`` bytes at ``p`` known not to be complete valid UTF-8 (the cold path)."""
+    valid_up_to = ffi.new("size_t *")
+    error_len = ffi.new("int *")
+    status = _validate(p, n, valid_up_to, error_len)
+    if status == _INVALID:
+        # autobahn's byte-at-a-time position, as libnvx's incremental validator reports it.
+        state = ffi.new("nvx_utf8vld_state *")
+        lib.nvx_utf8vld_init(state)
+        st = ffi.new("nvx_utf8_status *")
+        _validate_status(state, p, n, st)
+        return Utf8Error(valid_up_to[0], error_len[0], st.current_index)
+    if status == lib.NVX_STATUS_INCOMPLETE:
+        return Utf8Error(valid_up_to[0], None, n)
+    raise RuntimeError("nvx_utf8_validate returned %d" % status)
+
+
+def is_valid(data: Buffer) -> bool:
+    """Whether ``data`` (any contiguous buffer) is complete, valid UTF-8."""
+    if type(data) is bytes:
+        return _validate(data, len(data), _NULL, _NULL) == 0
+    p, n = _readable(data)
+    return _validate(p, n, _NULL, _NULL) == 0
+
+
+def validate(data: Buffer) -> None:
+    """Checks that ``data`` (any contiguous buffer) is complete, valid UTF-8; returns ``None`` if so.
+
+    Raises ``Utf8Error`` (a ``ValueError``) with the failure position otherwise, ``TypeError`` when ``data`` is not
+    a contiguous buffer.
+    """
+    if type(data) is bytes:
+        p, n = data, len(data)
+    else:
+        p, n = _readable(data)
+    if _validate(p, n, _NULL, _NULL):
+        raise error_of(p, n)
+
+
+class Utf8Validator:
+    """Incremental UTF-8 validation of a message arriving in chunks, autobahn's interface.
+
+    ``validate(chunk)`` returns ``(valid, ends_on_codepoint, current_index, total_index)``: while valid,
+    ``(True, ends_on_a_code_point_boundary, len(chunk), bytes_so_far)``; at the failing chunk,
+    ``(False, False, index_of_the_failing_byte_in_the_chunk, index_in_the_message)``; afterwards every non-empty
+    chunk gives ``(False, False, 0, same_total)`` and an empty one ``(True, False, 0, same_total)``, as autobahn's
+    DFA does, until ``reset()``.
+    """
+
+    __slots__ = ("_state", "_status")
+
+    def __init__(self) -> None:
+        # Caller-allocated libnvx validator (nvx_utf8vld_init): owned by this object, nothing to free.
+        self._state = ffi.new("nvx_utf8vld_state *")
+        lib.nvx_utf8vld_init(self._state)
+        self._status = ffi.new("nvx_utf8_status *")
+
+    def reset(self) -> None:
+        """Forgets the message: the next chunk starts a new one."""
+        lib.nvx_utf8vld_reset(self._state)
+
+    def validate(self, ba: Buffer) -> tuple[bool, bool, int, int]:
+        """Validates the next chunk of the message (any contiguous buffer); see the class for the result."""
+        if type(ba) is bytes:
+            p, n = ba, len(ba)
+        else:
+            p, n = _readable(ba)
+        st = self._status
+        res = _validate_status(self._state, p, n, st)
+        if res == 0:
+            return True, True, n, st.total_index
+        if res == 1:
+            return True, False, n, st.total_index
+        if res == _INVALID:
+            # libnvx keeps the reject sticky and returns -1 for an empty chunk too; autobahn's DFA loop does not
+            # run for an empty chunk and reports it valid (not on a code point).
+            return (n == 0), False, st.current_index, st.total_index
+        raise RuntimeError("nvx_utf8vld_validate_status returned %d" % res)
