@@ -184,7 +184,8 @@ impl Kernels {
         // Short inputs (a 16-byte text frame is common) skip the indirect call: every kernel would hand them to the
         // scalar reference anyway.
         if input.len() < crate::arch::utf8::SHORT_INPUT {
-            return crate::utf8::scalar::validate(input);
+            // Short ASCII frames are the common case: checked inline, a word at a time.
+            return if input.is_ascii() { Ok(()) } else { crate::utf8::scalar::validate(input) };
         }
         // SAFETY: `self.0` came from `kernels_for`, which checked that this CPU runs these kernels.
         unsafe { (self.0.validate_utf8)(input) }
