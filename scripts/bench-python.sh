@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The Python benchmark (benches/python_bench.py) on CPython 3.11 and on PyPy, each pinned to CPU 1 (taskset -c 1),
+# writing target/bench-python/{cpython,pypy}.{json,md}. Sets up what it needs, fresh-machine safe:
+#   .venv-bench       pyenv's CPython 3.11: autobahn==26.10.2 (the stock wheel, with its NVX), wsaccel, websockets,
+#                     aiohttp, cffi, setuptools; nvx_ws built in place (python/nvx_ws/_nvx.*.so).
+#   .venv-bench-pypy  Debian's pypy3 (apt: pypy3 pypy3-dev pypy3-venv): wsaccel, websockets, aiohttp (whatever
+#                     versions install for PyPy 3.9; autobahn 26 needs Python >= 3.11, so autobahn's NVX is built
+#                     from its sdist's own C and CFFI wrappers into target/bench-python/autobahn-nvx, and its
+#                     pure-Python classes come from the sdist, target/autobahn-26.10.2).
+# About 6 minutes in all on the 2-vCPU development VM (CPython 2.3 min, PyPy 3.6 min, venvs warm); a fresh machine
+# adds the venvs and the build (a few minutes).
+#
+#   bash scripts/bench-python.sh                 # both interpreters
+#   NVX_BENCH_PYTHONS=cpython bash scripts/bench-python.sh
+#   NVX_BENCH_ARGS=--quick bash scripts/bench-python.sh     # the smoke run (seconds), e.g. to try the setup
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROOT=$PWD
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+OUT=$TARGET_DIR/bench-python
+AUTOBAHN_VERSION=26.10.2
+export NVX_AUTOBAHN_SRC=$ROOT/$TARGET_DIR/autobahn-$AUTOBAHN_VERSION/src/autobahn
+export NVX_BENCH_AUTOBAHN_NVX=$ROOT/$OUT/autobahn-nvx
+PYTHONS="${NVX_BENCH_PYTHONS:-cpython pypy}"
+read -r -a BENCH_ARGS <<<"${NVX_BENCH_ARGS:-}"
+PIP=(-m pip install -q --disable-pip-version-check)
+
+step() {
+    local name=$1
+    shift
+    local start=$SECONDS
+    "$@"
+    echo "bench-python: $name: done ($((SECONDS - start)) s)"
+}
+
+pyenv_python() {
+    local version
+    version=$(pyenv versions --bare | grep -xE "$1\.[0-9]+" | sort -V | tail -n 1)
+    [[ -n $version ]] || { echo "bench-python: no CPython $1 in pyenv" >&2; return 1; }
+    echo "$(pyenv root)/versions/$version/bin/python"
+}
+
+fetch_autobahn_sdist() {
+    [[ -f $NVX_AUTOBAHN_SRC/websocket/utf8validator.py ]] && return
+    local tmp
+    tmp=$(mktemp -d)
+    python3 -m pip download -q --no-deps --no-binary :all: -d "$tmp" "autobahn==$AUTOBAHN_VERSION"
+    tar xzf "$tmp/autobahn-$AUTOBAHN_VERSION.tar.gz" -C "$ROOT/$TARGET_DIR"
+    rm -rf "$tmp"
+}
+
+# bench NAME VENV: nvx_ws built in place for VENV's interpreter, then the benchmark pinned to CPU 1.
+bench() {
+    local name=$1 venv=$2
+    "$venv/bin/python" cffi_build.py >/dev/null
+    mkdir -p "$OUT"
+    PYTHONPATH=$ROOT/python taskset -c 1 "$venv/bin/python" benches/python_bench.py --markdown \
+        --json "$OUT/$name.json" "${BENCH_ARGS[@]}" >"$OUT/$name.md" 2>"$OUT/$name.log"
+    sed -n '/^### Targets/,$p' "$OUT/$name.md"
+}
+
+cpython() {
+    local venv=.venv-bench
+    [[ -x $venv/bin/python ]] || "$(pyenv_python 3.11)" -m venv "$venv"
+    if ! "$venv/bin/python" -c "import autobahn, wsaccel, websockets, aiohttp, cffi, setuptools, sys
+sys.exit(autobahn.__version__ != '$AUTOBAHN_VERSION')" 2>/dev/null; then
+        "$venv/bin/python" "${PIP[@]}" "autobahn==$AUTOBAHN_VERSION" wsaccel websockets aiohttp cffi "setuptools>=77"
+    fi
+    step "CPython 3.11 benchmark ($OUT/cpython.md)" bench cpython "$venv"
+}
+
+# autobahn's NVX for PyPy: its sdist's CFFI builders (autobahn/nvx/_utf8validator.py, _xormasker.py), run as
+# autobahn's own build runs them, compile its C into _nvx_utf8validator / _nvx_xormasker (same flags as its wheels).
+build_autobahn_nvx() {
+    local python=$ROOT/$1/bin/python
+    compgen -G "$NVX_BENCH_AUTOBAHN_NVX/_nvx_xormasker.pypy*.so" >/dev/null && return
+    mkdir -p "$NVX_BENCH_AUTOBAHN_NVX"
+    (cd "$NVX_BENCH_AUTOBAHN_NVX" && "$python" "$NVX_AUTOBAHN_SRC/nvx/_utf8validator.py" \
+        && "$python" "$NVX_AUTOBAHN_SRC/nvx/_xormasker.py") >/dev/null 2>&1
+}
+
+pypy() {
+    local venv=.venv-bench-pypy
+    if ! command -v pypy3 >/dev/null || ! dpkg -s pypy3-dev pypy3-venv >/dev/null 2>&1; then
+        echo "bench-python: installing pypy3 pypy3-dev pypy3-venv"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq pypy3 pypy3-dev pypy3-venv >/dev/null
+    fi
+    [[ -x $venv/bin/python ]] || pypy3 -m venv "$venv"
+    if ! "$venv/bin/python" -c "import wsaccel, websockets, aiohttp, setuptools as s
+assert int(s.__version__.split('.')[0]) >= 77" 2>/dev/null; then
+        # One by one: a peer that does not install on PyPy is reported missing by the benchmark, not fatal here.
+        for package in wsaccel websockets aiohttp "setuptools>=77"; do
+            "$venv/bin/python" "${PIP[@]}" "$package" || echo "bench-python: $package does not install on PyPy"
+        done
+    fi
+    step "autobahn $AUTOBAHN_VERSION NVX for PyPy (from its sdist)" build_autobahn_nvx "$venv"
+    step "PyPy benchmark ($OUT/pypy.md)" bench pypy "$venv"
+}
+
+step "libnvx (release)" cargo build --locked --release -q -p nvx-ws-ffi
+step "autobahn $AUTOBAHN_VERSION sdist" fetch_autobahn_sdist
+for py in $PYTHONS; do
+    "$py"
+done
