@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The conformance stage: the Autobahn|Testsuite (wstest -m fuzzingclient, Python 2.7) on loopback against autobahn
+# 26.10.2's asyncio echo server switched to nvx by nvx_ws.autobahn.install() (integrations/autobahn/conformance/:
+# the server asserts that nvx's validator and maskers are the ones in use; the driver fails on any case that does
+# not end OK, NON-STRICT or INFORMATIONAL with behaviorClose OK or INFORMATIONAL, and prints its id). Installs what
+# it needs by name: wstest into .venv-wstest (pyenv's CPython 2.7, virtualenv 20.15, requirements-wstest.txt; about
+# 50 s the first time, wsaccel is built with gcc), autobahn into .venv-conformance (CPython 3.11, requirements.txt;
+# about 25 s), builds libnvx (release) and nvx_ws._nvx in place, and runs the servers on a copy of python/nvx_ws in
+# target/conformance/python. Prints each server's summary and each step's time; reports (HTML and JSON) go to
+# target/conformance/<cases>/reports.
+#
+#   bash scripts/ci/conformance.sh           # ci: cases 1-7, 9, 10 (301) against nvx; 40-50 s warm
+#   bash scripts/ci/conformance.sh bench     # the same cases against nvx, autobahn's NVX and autobahn's pure
+#                                            # Python in one wstest run, then the 9.* durations side by side
+#                                            # (a benchmark, not a test); 2.5-6 min
+#   bash scripts/ci/conformance.sh deflate   # cases 12.* and 13.* (permessage-deflate, 216) against nvx; ~35 min
+#   bash scripts/ci/conformance.sh all       # bench, then deflate
+#   NVX_CONFORMANCE=bench bash scripts/ci/conformance.sh    # the mode from the environment
+#
+# Exit status: 0 when every case passed, 1 when a case failed, 2 when the harness failed (a server's check, a
+# crash, wstest itself), anything else from a failed install or build.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+MODE=${1:-${NVX_CONFORMANCE:-ci}}
+HERE=integrations/autobahn/conformance
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+OUT=$TARGET_DIR/conformance
+WSTEST_VENV=.venv-wstest
+SERVER_VENV=.venv-conformance
+VIRTUALENV_VERSION=20.15.1 # the 20.15 line still runs on Python 2.7 and seeds a pip that works there
+export NVX_LIBDIR=$PWD/$TARGET_DIR/release
+
+case $MODE in
+    ci | bench | deflate | all) ;;
+    *) echo "conformance: unknown mode '$MODE' (ci, bench, deflate, all)" >&2; exit 64 ;;
+esac
+
+step() {
+    local name=$1
+    shift
+    local start=$SECONDS
+    "$@"
+    echo "conformance: $name: ok ($((SECONDS - start)) s)"
+}
+
+# pyenv_python 2.7: the newest pyenv CPython of that minor version.
+pyenv_python() {
+    local version
+    version=$(pyenv versions --bare | grep -xE "${1//./\\.}\.[0-9]+" | sort -V | tail -n 1)
+    [[ -n $version ]] || { echo "conformance: no CPython $1 in pyenv" >&2; return 1; }
+    echo "$(pyenv root)/versions/$version/bin/python"
+}
+
+# fresh VENV REQUIREMENTS: whether VENV was installed from exactly this requirements file.
+fresh() { [[ -f $1/.requirements.sha256 ]] && sha256sum --status -c "$1/.requirements.sha256"; }
+stamp() { sha256sum "$2" >"$1/.requirements.sha256"; }
+
+wstest_venv() {
+    local requirements=$HERE/requirements-wstest.txt
+    fresh "$WSTEST_VENV" && return
+    command -v gcc >/dev/null || { apt-get update -qq && apt-get install -y -qq gcc >/dev/null; } # wsaccel
+    local py27 bootstrap=$OUT/virtualenv-$VIRTUALENV_VERSION-py27
+    py27=$(pyenv_python 2.7)
+    # virtualenv goes into a directory of its own, not into pyenv's interpreter.
+    if [[ ! -d $bootstrap/virtualenv ]]; then
+        PIP_NO_PYTHON_VERSION_WARNING=1 "$py27" -m pip install -q --disable-pip-version-check --target "$bootstrap" \
+            "virtualenv==$VIRTUALENV_VERSION"
+    fi
+    rm -rf "$WSTEST_VENV"
+    PYTHONPATH=$bootstrap "$py27" -m virtualenv -q "$WSTEST_VENV"
+    PIP_NO_PYTHON_VERSION_WARNING=1 "$WSTEST_VENV/bin/python" -m pip install -q --disable-pip-version-check \
+        -r "$requirements"
+    stamp "$WSTEST_VENV" "$requirements"
+}
+
+server_venv() {
+    local requirements=$HERE/requirements.txt
+    fresh "$SERVER_VENV" && return
+    rm -rf "$SERVER_VENV"
+    "$(pyenv_python 3.11)" -m venv "$SERVER_VENV"
+    # Wheels only: autobahn's stock wheel carries its compiled NVX, the peer of the bench.
+    "$SERVER_VENV/bin/python" -m pip install -q --disable-pip-version-check --only-binary :all: -r "$requirements"
+    stamp "$SERVER_VENV" "$requirements"
+}
+
+build_libnvx() { cargo build --locked --release -q -p nvx-ws-ffi; }
+
+# nvx_ws._nvx for the server's interpreter, in python/ (as scripts/ci/python.sh builds it); rebuilt when libnvx.a
+# or the header is newer than it.
+build_extension() {
+    local so
+    so=$(compgen -G "python/nvx_ws/_nvx.cpython-311-*.so" || true)
+    if [[ -n $so && $so -nt $NVX_LIBDIR/libnvx.a && $so -nt include/nvx.h ]]; then
+        return
+    fi
+    "$SERVER_VENV/bin/python" cffi_build.py
+}
+
+# The run's own copy of the package, so that rebuilding python/nvx_ws/_nvx.*.so meanwhile (scripts/ci/python.sh, a
+# developer) cannot rewrite the library under a running server: that crashes it (seen here: SIGSEGV).
+stage_package() {
+    rm -rf "$OUT/python"
+    mkdir -p "$OUT/python"
+    cp -a python/nvx_ws "$OUT/python/"
+}
+
+# fuzzingclient CASES [driver options...]: the driver, on the server venv's interpreter, with the staged nvx_ws.
+fuzzingclient() {
+    local cases=$1
+    shift
+    PYTHONPATH=$PWD/$OUT/python "$SERVER_VENV/bin/python" "$HERE/fuzzingclient.py" --cases "$cases" \
+        --wstest "$WSTEST_VENV/bin/wstest" --outdir "$OUT/$cases" "$@"
+}
+
+ci() { step "cases 1-7, 9, 10 against nvx" fuzzingclient ci --impl nvx; }
+
+bench() {
+    step "cases 1-7, 9, 10 against nvx, autobahn NVX, pure Python" \
+        fuzzingclient ci --impl nvx --impl autobahn-nvx --impl python --table
+    echo "conformance: 9.* table in $OUT/ci/cases-9.md: wstest's duration per case (onOpen to close), and the CPU" \
+        "time the echo server and wstest used meanwhile"
+}
+
+deflate() { step "cases 12, 13 (permessage-deflate) against nvx" fuzzingclient deflate --impl nvx; }
+
+mkdir -p "$OUT"
+step "wstest (Autobahn|Testsuite 25.10.1, Python 2.7) in $WSTEST_VENV" wstest_venv
+step "autobahn 26.10.2 (CPython 3.11) in $SERVER_VENV" server_venv
+step "libnvx (release)" build_libnvx
+step "nvx_ws._nvx (CPython 3.11)" build_extension
+stage_package
+case $MODE in
+    ci) ci ;;
+    bench) bench ;;
+    deflate) deflate ;;
+    all) bench; deflate ;;
+esac
