@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi python fuzz"
+ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi python conformance fuzz"
 STAGES="${NVX_STAGES:-$ALL_STAGES}"
 
 declare -a SUMMARY=()
@@ -42,6 +42,7 @@ stage_package() { cargo package --locked -p nvx-ws --allow-dirty 2>&1 | tail -3;
 stage_aarch64() { bash scripts/ci/aarch64.sh; }
 stage_c_abi() { bash scripts/ci/c-abi.sh; }
 stage_python() { bash scripts/ci/python.sh; }
+stage_conformance() { bash scripts/ci/conformance.sh; }
 stage_fuzz() { bash scripts/ci/fuzz.sh; }
 
 total_start=$SECONDS
