@@ -6,7 +6,8 @@
  * promise: docs/c-abi.md.
  *
  * Link with -lnvx (libnvx.so), or libnvx.a plus -lpthread -ldl -lm. Handles are not thread-safe: use one from
- * one thread at a time; distinct handles may be used on distinct threads concurrently.
+ * one thread at a time (a concurrent call on the same handle is refused with NVX_STATUS_BUSY); distinct handles
+ * may be used on distinct threads concurrently.
  */
 
 #ifndef NVX_H
@@ -56,7 +57,8 @@ typedef enum {
   NVX_STATUS_INVALID = -1,
   /**
    * A required pointer was NULL (or a data pointer was NULL with a length above 0, or a length exceeded
-   * `PTRDIFF_MAX`, or an output buffer was too short); nothing was read or written.
+   * `PTRDIFF_MAX`, or an output buffer was too short, or a handle was not a live handle of the kind the function
+   * takes: a masker for a validator, say); nothing was read or written.
    */
   NVX_STATUS_NULL_ARGUMENT = -2,
   /**
@@ -67,6 +69,11 @@ typedef enum {
    * An internal error (a Rust panic) was caught at the boundary. Never expected; report it as a bug.
    */
   NVX_STATUS_PANIC = -4,
+  /**
+   * The handle is being used by another call right now (two threads calling in on one handle at once); this
+   * call did nothing. Handles are for one thread at a time: this detects the mistake, it does not make it work.
+   */
+  NVX_STATUS_BUSY = -5,
 } nvx_status;
 
 /**
@@ -176,20 +183,21 @@ nvx_status nvx_utf8vld_init(nvx_utf8vld_state *state);
  * autobahn: forgets the message (the next chunk starts a new one); keeps the implementation. NULL: no-op.
  *
  * # Safety
- * `utf8vld` is NULL or a live validator handle, not in use by another thread.
+ * `utf8vld` is NULL or a live handle (not freed before the call returns).
  */
 void nvx_utf8vld_reset(void *utf8vld);
 
 /**
  * autobahn: validates the next `length` bytes of the message. Returns 0 (valid, ends on a code point boundary),
  * 1 (valid, ends inside a code point), -1 (invalid; sticky: every later call returns -1 until
- * `nvx_utf8vld_reset`), or `NVX_STATUS_NULL_ARGUMENT` (-2: `utf8vld` NULL, or `data` NULL with `length > 0`;
+ * `nvx_utf8vld_reset`), or `NVX_STATUS_NULL_ARGUMENT` (-2: `utf8vld` NULL or not a validator, or `data` NULL with
+ * `length > 0`; nothing changes), `NVX_STATUS_BUSY` (-5: another thread is using this validator right now;
  * nothing changes) or `NVX_STATUS_PANIC` (-4). The indices are then read with
  * `nvx_utf8vld_get_current_index` and `nvx_utf8vld_get_total_index`, or all at once with
  * `nvx_utf8vld_validate_status`.
  *
  * # Safety
- * `utf8vld` is NULL or a live validator handle, not in use by another thread; `data` is readable for `length`
+ * `utf8vld` is NULL or a live handle (not freed before the call returns); `data` is readable for `length`
  * bytes (or `length` is 0).
  */
 int nvx_utf8vld_validate(void *utf8vld,
@@ -200,7 +208,8 @@ int nvx_utf8vld_validate(void *utf8vld,
  * Validates the next `length` bytes of the message and fills `*status` with autobahn's four values in one call.
  *
  * Returns what `nvx_utf8vld_validate` returns: `NVX_STATUS_OK`, `NVX_STATUS_INCOMPLETE`, `NVX_STATUS_INVALID`
- * (sticky until reset), `NVX_STATUS_NULL_ARGUMENT` (nothing changes, `*status` untouched). `status` may be NULL.
+ * (sticky until reset), `NVX_STATUS_NULL_ARGUMENT` or `NVX_STATUS_BUSY` (nothing changes, `*status` untouched).
+ * `status` may be NULL.
  *
  * # Safety
  * As `nvx_utf8vld_validate`; `status` is NULL or writable.
@@ -219,14 +228,16 @@ nvx_status nvx_utf8vld_validate_status(void *utf8vld,
  * or `NVX_STATUS_NULL_ARGUMENT` (outputs untouched). Either output may be NULL. The validator is unchanged.
  *
  * # Safety
- * `utf8vld` is NULL or a live validator handle, not in use by another thread; each output is NULL or writable.
+ * `utf8vld` is NULL or a live handle (not freed before the call returns); each output is NULL or writable.
  */
 nvx_status nvx_utf8vld_finish(void *utf8vld,
                               size_t *valid_up_to,
                               int *error_len);
 
 /**
- * autobahn: frees a validator from `nvx_utf8vld_new`. NULL: no-op. Never pass an `nvx_utf8vld_state`.
+ * autobahn: frees a validator from `nvx_utf8vld_new`. NULL: no-op. An `nvx_utf8vld_state` or a handle of another
+ * kind is recognised by its tag and not freed (a no-op); freeing twice is still undefined behaviour (the cleared
+ * tag catches it only while the memory is not reused).
  *
  * # Safety
  * `utf8vld` is NULL or a handle from `nvx_utf8vld_new` not yet freed; it is dangling afterwards.
@@ -240,7 +251,7 @@ void nvx_utf8vld_free(void *utf8vld);
  * (nothing changes). -1 for a NULL handle.
  *
  * # Safety
- * `utf8vld` is NULL or a live validator handle, not in use by another thread.
+ * `utf8vld` is NULL or a live handle (not freed before the call returns).
  */
 int nvx_utf8vld_set_impl(void *utf8vld,
                          int impl);
@@ -249,7 +260,7 @@ int nvx_utf8vld_set_impl(void *utf8vld,
  * autobahn: the id last accepted by `nvx_utf8vld_set_impl` (0 after `_new`, `_init`). -1 for a NULL handle.
  *
  * # Safety
- * `utf8vld` is NULL or a live validator handle, not in use by another thread.
+ * `utf8vld` is NULL or a live handle (not freed before the call returns).
  */
 int nvx_utf8vld_get_impl(void *utf8vld);
 
@@ -257,7 +268,7 @@ int nvx_utf8vld_get_impl(void *utf8vld);
  * autobahn: the last call's `current_index` (see `nvx_utf8_status`); 0 before any. `SIZE_MAX` for a NULL handle.
  *
  * # Safety
- * `utf8vld` is NULL or a live validator handle, not in use by another thread.
+ * `utf8vld` is NULL or a live handle (not freed before the call returns).
  */
 size_t nvx_utf8vld_get_current_index(void *utf8vld);
 
@@ -265,7 +276,7 @@ size_t nvx_utf8vld_get_current_index(void *utf8vld);
  * autobahn: bytes of the message consumed (see `nvx_utf8_status`). `SIZE_MAX` for a NULL handle.
  *
  * # Safety
- * `utf8vld` is NULL or a live validator handle, not in use by another thread.
+ * `utf8vld` is NULL or a live handle (not freed before the call returns).
  */
 size_t nvx_utf8vld_get_total_index(void *utf8vld);
 
@@ -312,7 +323,7 @@ void *nvx_xormask_new(const uint8_t *mask);
  * autobahn: back to position 0 (same key, same implementation). NULL: no-op.
  *
  * # Safety
- * `xormask` is NULL or a live masker handle, not in use by another thread.
+ * `xormask` is NULL or a live handle (not freed before the call returns).
  */
 void nvx_xormask_reset(void *xormask);
 
@@ -321,7 +332,7 @@ void nvx_xormask_reset(void *xormask);
  * `SIZE_MAX` for a NULL handle.
  *
  * # Safety
- * `xormask` is NULL or a live masker handle, not in use by another thread.
+ * `xormask` is NULL or a live handle (not freed before the call returns).
  */
 size_t nvx_xormask_pointer(void *xormask);
 
@@ -330,7 +341,7 @@ size_t nvx_xormask_pointer(void *xormask);
  * position. A NULL handle, or `data` NULL with `length > 0`: nothing happens (the position is unchanged).
  *
  * # Safety
- * `xormask` is NULL or a live masker handle, not in use by another thread; `data` is readable and writable for
+ * `xormask` is NULL or a live handle (not freed before the call returns); `data` is readable and writable for
  * `length` bytes (or `length` is 0).
  */
 void nvx_xormask_process(void *xormask,
@@ -344,7 +355,7 @@ void nvx_xormask_process(void *xormask,
  * NULL handle, a NULL buffer with a length above 0, or `dst_len < src_len`.
  *
  * # Safety
- * `xormask` is NULL or a live masker handle, not in use by another thread; `src` is readable for `src_len` bytes
+ * `xormask` is NULL or a live handle (not freed before the call returns); `src` is readable for `src_len` bytes
  * and `dst` writable for `dst_len` bytes (or the length is 0), not overlapping unless equal.
  */
 size_t nvx_xormask_process_to(void *xormask,
@@ -354,7 +365,7 @@ size_t nvx_xormask_process_to(void *xormask,
                               size_t dst_len);
 
 /**
- * autobahn: frees a masker from `nvx_xormask_new`. NULL: no-op.
+ * autobahn: frees a masker from `nvx_xormask_new`. NULL, or a handle of another kind (recognised by its tag): no-op.
  *
  * # Safety
  * `xormask` is NULL or a handle from `nvx_xormask_new` not yet freed; it is dangling afterwards.
@@ -367,7 +378,7 @@ void nvx_xormask_free(void *xormask);
  * if `impl` is unknown or this build or CPU cannot run it (nothing changes). -1 for a NULL handle.
  *
  * # Safety
- * `xormask` is NULL or a live masker handle, not in use by another thread.
+ * `xormask` is NULL or a live handle (not freed before the call returns).
  */
 int nvx_xormask_set_impl(void *xormask,
                          int impl);
@@ -376,7 +387,7 @@ int nvx_xormask_set_impl(void *xormask,
  * autobahn: the id last accepted by `nvx_xormask_set_impl` (0 after `_new`). -1 for a NULL handle.
  *
  * # Safety
- * `xormask` is NULL or a live masker handle, not in use by another thread.
+ * `xormask` is NULL or a live handle (not freed before the call returns).
  */
 int nvx_xormask_get_impl(void *xormask);
 
@@ -423,13 +434,12 @@ nvx_status nvx_unmask_validate_to(const uint8_t *src,
  * Unmasks the next `length` bytes of a fragmented message in place with the masker `xormask` (advancing it) and
  * feeds them to the validator `utf8vld`, in one pass where possible: the same as `nvx_xormask_process` followed
  * by `nvx_utf8vld_validate_status`, and the same return value and `*status`. `data` is always unmasked whole.
- * `NVX_STATUS_NULL_ARGUMENT` (nothing changes) if a handle is NULL or `data` is NULL with `length > 0`.
- * `status` may be NULL.
+ * `NVX_STATUS_NULL_ARGUMENT` (nothing changes) if a handle is NULL or not of its kind, or `data` is NULL with
+ * `length > 0`; `NVX_STATUS_BUSY` (nothing changes) if another thread is using either handle. `status` may be NULL.
  *
  * # Safety
- * `utf8vld` is NULL or a live validator handle and `xormask` NULL or a live masker handle, distinct and not in
- * use by another thread; `data` is readable and writable for `length` bytes (or `length` is 0); `status` is NULL
- * or writable.
+ * `utf8vld` and `xormask` are each NULL or a live handle (not freed before the call returns); `data` is readable
+ * and writable for `length` bytes (or `length` is 0); `status` is NULL or writable.
  */
 nvx_status nvx_utf8vld_unmask_validate(void *utf8vld,
                                        void *xormask,

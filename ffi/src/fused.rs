@@ -99,13 +99,12 @@ pub unsafe extern "C" fn nvx_unmask_validate_to(
 /// Unmasks the next `length` bytes of a fragmented message in place with the masker `xormask` (advancing it) and
 /// feeds them to the validator `utf8vld`, in one pass where possible: the same as `nvx_xormask_process` followed
 /// by `nvx_utf8vld_validate_status`, and the same return value and `*status`. `data` is always unmasked whole.
-/// `NVX_STATUS_NULL_ARGUMENT` (nothing changes) if a handle is NULL or `data` is NULL with `length > 0`.
-/// `status` may be NULL.
+/// `NVX_STATUS_NULL_ARGUMENT` (nothing changes) if a handle is NULL or not of its kind, or `data` is NULL with
+/// `length > 0`; `NVX_STATUS_BUSY` (nothing changes) if another thread is using either handle. `status` may be NULL.
 ///
 /// # Safety
-/// `utf8vld` is NULL or a live validator handle and `xormask` NULL or a live masker handle, distinct and not in
-/// use by another thread; `data` is readable and writable for `length` bytes (or `length` is 0); `status` is NULL
-/// or writable.
+/// `utf8vld` and `xormask` are each NULL or a live handle (not freed before the call returns); `data` is readable
+/// and writable for `length` bytes (or `length` is 0); `status` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_utf8vld_unmask_validate(
     utf8vld: *mut c_void,
@@ -116,12 +115,17 @@ pub unsafe extern "C" fn nvx_utf8vld_unmask_validate(
 ) -> Status {
     guard(Status::Panic, || {
         // SAFETY: the caller's obligations.
-        let (Some(masker), Some(data)) = (unsafe { masker(xormask) }, unsafe { bytes_mut(data, length) }) else {
-            return Status::NullArgument;
+        let (masker, data) = (unsafe { masker(xormask) }, unsafe { bytes_mut(data, length) });
+        let mut masker = match masker {
+            Ok(masker) => masker,
+            Err(refused) => return refused.status(),
         };
-        // SAFETY: the caller's obligation; `feed_masked` touches nothing when `utf8vld` is NULL.
-        let Some((result, quad)) = (unsafe { feed_masked(utf8vld, data, masker) }) else {
-            return Status::NullArgument;
+        let Some(data) = data else { return Status::NullArgument };
+        // SAFETY: the caller's obligation; `feed_masked` touches nothing when `utf8vld` is refused (NULL, the
+        // masker itself, which this call holds, or busy).
+        let (result, quad) = match unsafe { feed_masked(utf8vld, data, &mut masker.masker) } {
+            Ok(done) => done,
+            Err(refused) => return refused.status(),
         };
         // SAFETY: NULL or writable (the caller's obligation).
         unsafe { put(status, quad) };

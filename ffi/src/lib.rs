@@ -18,6 +18,10 @@
 //!   above 0 (or above `PTRDIFF_MAX`) an error, and nothing is touched.
 //! - `_free(NULL)` is a no-op; allocation failure makes `_new` return NULL (the memory is obtained with
 //!   `std::alloc::alloc` and checked, never with `Box::new`, which aborts).
+//! - Every handle starts with a tag naming its kind (`boundary::Kind`), checked on entry: a handle of the other
+//!   kind, an uninitialised state or a misaligned pointer is refused like NULL. The tag is also the handle's lock:
+//!   a call claims it with one compare-and-swap, and a concurrent call on the same handle gets
+//!   `NVX_STATUS_BUSY` instead of a second `&mut`.
 //!
 //! # Modules
 //! - `boundary`: the panic guard, NULL-checked slices and handles, allocation.

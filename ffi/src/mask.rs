@@ -16,23 +16,27 @@ use core::ptr;
 
 use nvx_ws::mask::{self, Masker};
 
-use crate::boundary::{bytes, bytes_mut, free_handle, guard, handle, key, new_handle};
+use crate::boundary::{Claim, Kind, Refused, bytes, bytes_mut, free_handle, guard, handle, key, new_handle, tag};
 use crate::implementation::of_mask_id;
 
 /// What a masker handle points to.
-struct XorMask {
-    masker: Masker,
+pub(crate) struct XorMask {
+    pub(crate) masker: Masker,
     /// The autobahn id last accepted by `nvx_xormask_set_impl` (0 after `_new`).
     id: c_int,
 }
 
-/// The masker behind a handle, or `None` when `xormask` is NULL (for `fused.rs`).
+impl Kind for XorMask {
+    const HEAP_TAG: u64 = tag(*b"nvx:xorH");
+}
+
+/// The masker handle `xormask`, claimed for this call (see `boundary::handle`; also for `fused.rs`).
 ///
 /// # Safety
-/// `xormask` is NULL or a live masker handle, used by nothing else during `'a`.
-pub(crate) unsafe fn masker<'a>(xormask: *mut c_void) -> Option<&'a mut Masker> {
+/// `xormask` is NULL or a live handle of this crate.
+pub(crate) unsafe fn masker<'a>(xormask: *mut c_void) -> Result<Claim<'a, XorMask>, Refused> {
     // SAFETY: the caller's obligation.
-    unsafe { handle::<XorMask>(xormask) }.map(|m| &mut m.masker)
+    unsafe { handle::<XorMask>(xormask) }
 }
 
 /// Masks (or unmasks: the same operation) `len` bytes at `buf` in place with the 4-byte `key`, starting at
@@ -106,13 +110,13 @@ pub unsafe extern "C" fn nvx_xormask_new(mask: *const u8) -> *mut c_void {
 /// autobahn: back to position 0 (same key, same implementation). NULL: no-op.
 ///
 /// # Safety
-/// `xormask` is NULL or a live masker handle, not in use by another thread.
+/// `xormask` is NULL or a live handle (not freed before the call returns).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_xormask_reset(xormask: *mut c_void) {
     guard((), || {
         // SAFETY: the caller's obligation.
-        if let Some(m) = unsafe { masker(xormask) } {
-            m.reset();
+        if let Ok(mut m) = unsafe { masker(xormask) } {
+            m.masker.reset();
         }
     });
 }
@@ -121,12 +125,12 @@ pub unsafe extern "C" fn nvx_xormask_reset(xormask: *mut c_void) {
 /// `SIZE_MAX` for a NULL handle.
 ///
 /// # Safety
-/// `xormask` is NULL or a live masker handle, not in use by another thread.
+/// `xormask` is NULL or a live handle (not freed before the call returns).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_xormask_pointer(xormask: *mut c_void) -> usize {
     guard(usize::MAX, || {
         // SAFETY: the caller's obligation.
-        unsafe { masker(xormask) }.map_or(usize::MAX, |m| m.pointer())
+        unsafe { masker(xormask) }.map_or(usize::MAX, |m| m.masker.pointer())
     })
 }
 
@@ -134,14 +138,14 @@ pub unsafe extern "C" fn nvx_xormask_pointer(xormask: *mut c_void) -> usize {
 /// position. A NULL handle, or `data` NULL with `length > 0`: nothing happens (the position is unchanged).
 ///
 /// # Safety
-/// `xormask` is NULL or a live masker handle, not in use by another thread; `data` is readable and writable for
+/// `xormask` is NULL or a live handle (not freed before the call returns); `data` is readable and writable for
 /// `length` bytes (or `length` is 0).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_xormask_process(xormask: *mut c_void, data: *mut u8, length: usize) {
     guard((), || {
         // SAFETY: the caller's obligations.
-        if let (Some(m), Some(data)) = (unsafe { masker(xormask) }, unsafe { bytes_mut(data, length) }) {
-            m.process(data);
+        if let (Ok(mut m), Some(data)) = (unsafe { masker(xormask) }, unsafe { bytes_mut(data, length) }) {
+            m.masker.process(data);
         }
     });
 }
@@ -152,7 +156,7 @@ pub unsafe extern "C" fn nvx_xormask_process(xormask: *mut c_void, data: *mut u8
 /// NULL handle, a NULL buffer with a length above 0, or `dst_len < src_len`.
 ///
 /// # Safety
-/// `xormask` is NULL or a live masker handle, not in use by another thread; `src` is readable for `src_len` bytes
+/// `xormask` is NULL or a live handle (not freed before the call returns); `src` is readable for `src_len` bytes
 /// and `dst` writable for `dst_len` bytes (or the length is 0), not overlapping unless equal.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_xormask_process_to(
@@ -164,7 +168,8 @@ pub unsafe extern "C" fn nvx_xormask_process_to(
 ) -> usize {
     guard(usize::MAX, || {
         // SAFETY: the caller's obligation.
-        let Some(m) = (unsafe { masker(xormask) }) else { return usize::MAX };
+        let Ok(mut claim) = (unsafe { masker(xormask) }) else { return usize::MAX };
+        let m = &mut claim.masker;
         if dst_len < src_len {
             return usize::MAX;
         }
@@ -183,7 +188,7 @@ pub unsafe extern "C" fn nvx_xormask_process_to(
     })
 }
 
-/// autobahn: frees a masker from `nvx_xormask_new`. NULL: no-op.
+/// autobahn: frees a masker from `nvx_xormask_new`. NULL, or a handle of another kind (recognised by its tag): no-op.
 ///
 /// # Safety
 /// `xormask` is NULL or a handle from `nvx_xormask_new` not yet freed; it is dangling afterwards.
@@ -199,12 +204,12 @@ pub unsafe extern "C" fn nvx_xormask_free(xormask: *mut c_void) {
 /// if `impl` is unknown or this build or CPU cannot run it (nothing changes). -1 for a NULL handle.
 ///
 /// # Safety
-/// `xormask` is NULL or a live masker handle, not in use by another thread.
+/// `xormask` is NULL or a live handle (not freed before the call returns).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_xormask_set_impl(xormask: *mut c_void, r#impl: c_int) -> c_int {
     guard(-1, || {
         // SAFETY: the caller's obligation.
-        let Some(m) = (unsafe { handle::<XorMask>(xormask) }) else { return -1 };
+        let Ok(mut m) = (unsafe { handle::<XorMask>(xormask) }) else { return -1 };
         if let Some(implementation) = of_mask_id(r#impl)
             && m.masker.set_implementation(implementation).is_ok()
         {
@@ -217,7 +222,7 @@ pub unsafe extern "C" fn nvx_xormask_set_impl(xormask: *mut c_void, r#impl: c_in
 /// autobahn: the id last accepted by `nvx_xormask_set_impl` (0 after `_new`). -1 for a NULL handle.
 ///
 /// # Safety
-/// `xormask` is NULL or a live masker handle, not in use by another thread.
+/// `xormask` is NULL or a live handle (not freed before the call returns).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_xormask_get_impl(xormask: *mut c_void) -> c_int {
     guard(-1, || {

@@ -24,12 +24,16 @@ pub enum Status {
     /// Invalid UTF-8.
     Invalid = -1,
     /// A required pointer was NULL (or a data pointer was NULL with a length above 0, or a length exceeded
-    /// `PTRDIFF_MAX`, or an output buffer was too short); nothing was read or written.
+    /// `PTRDIFF_MAX`, or an output buffer was too short, or a handle was not a live handle of the kind the function
+    /// takes: a masker for a validator, say); nothing was read or written.
     NullArgument = -2,
     /// The implementation asked for is unknown, or this build or CPU cannot run it; nothing changed.
     Unsupported = -3,
     /// An internal error (a Rust panic) was caught at the boundary. Never expected; report it as a bug.
     Panic = -4,
+    /// The handle is being used by another call right now (two threads calling in on one handle at once); this
+    /// call did nothing. Handles are for one thread at a time: this detects the mistake, it does not make it work.
+    Busy = -5,
 }
 
 impl Status {

@@ -11,13 +11,14 @@
 //! ```
 //!
 //! The handle is a `void*` in every `nvx_utf8vld_*` function, as in autobahn's signatures: the address of a
-//! heap handle or of an initialised `nvx_utf8vld_state`.
+//! heap handle or of an initialised `nvx_utf8vld_state`. Both start with a tag (`boundary::Kind`), checked on
+//! entry: a masker, an uninitialised (zeroed) state or a freed handle is refused as a NULL handle would be.
 
 use core::ffi::{c_int, c_void};
 
 use nvx_ws::utf8::{self, Utf8Error, Utf8Validator};
 
-use crate::boundary::{bytes, free_handle, guard, handle, new_handle, put};
+use crate::boundary::{Kind, Refused, Tagged, bytes, free_handle, guard, handle, init_storage, new_handle, put, tag};
 use crate::implementation::of_utf8_id;
 use crate::status::Status;
 
@@ -59,9 +60,14 @@ struct Utf8Vld {
     current_index: usize,
 }
 
-// The caller-allocated storage holds a `Utf8Vld`: checked at compile time, on every target.
-const _: () = assert!(size_of::<Utf8Vld>() <= size_of::<Utf8VldState>());
-const _: () = assert!(align_of::<Utf8Vld>() <= align_of::<Utf8VldState>());
+impl Kind for Utf8Vld {
+    const HEAP_TAG: u64 = tag(*b"nvx:vldH");
+    const STORAGE_TAG: Option<u64> = Some(tag(*b"nvx:vldS"));
+}
+
+// The caller-allocated storage holds a tagged `Utf8Vld`: checked at compile time, on every target.
+const _: () = assert!(size_of::<Tagged<Utf8Vld>>() <= size_of::<Utf8VldState>());
+const _: () = assert!(align_of::<Tagged<Utf8Vld>>() <= align_of::<Utf8VldState>());
 
 impl Utf8Vld {
     fn new() -> Self {
@@ -159,9 +165,9 @@ pub unsafe extern "C" fn nvx_utf8vld_init(state: *mut Utf8VldState) -> Status {
         if state.is_null() {
             return Status::NullArgument;
         }
-        // SAFETY: writable for an `Utf8VldState`, which is at least as large and aligned as an `Utf8Vld`
+        // SAFETY: writable for an `Utf8VldState`, which is at least as large and aligned as a `Tagged<Utf8Vld>`
         // (asserted at compile time); nothing in it needs dropping (`Utf8Vld` has no destructor to skip).
-        unsafe { state.cast::<Utf8Vld>().write(Utf8Vld::new()) };
+        unsafe { init_storage(state.cast(), Utf8Vld::new()) };
         Status::Ok
     })
 }
@@ -169,12 +175,12 @@ pub unsafe extern "C" fn nvx_utf8vld_init(state: *mut Utf8VldState) -> Status {
 /// autobahn: forgets the message (the next chunk starts a new one); keeps the implementation. NULL: no-op.
 ///
 /// # Safety
-/// `utf8vld` is NULL or a live validator handle, not in use by another thread.
+/// `utf8vld` is NULL or a live handle (not freed before the call returns).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_utf8vld_reset(utf8vld: *mut c_void) {
     guard((), || {
-        // SAFETY: NULL or a live, exclusively used validator (the caller's obligation).
-        if let Some(vld) = unsafe { handle::<Utf8Vld>(utf8vld) } {
+        // SAFETY: NULL or a live validator (the caller's obligation).
+        if let Ok(mut vld) = unsafe { handle::<Utf8Vld>(utf8vld) } {
             vld.validator.reset();
             vld.current_index = 0;
         }
@@ -183,13 +189,14 @@ pub unsafe extern "C" fn nvx_utf8vld_reset(utf8vld: *mut c_void) {
 
 /// autobahn: validates the next `length` bytes of the message. Returns 0 (valid, ends on a code point boundary),
 /// 1 (valid, ends inside a code point), -1 (invalid; sticky: every later call returns -1 until
-/// `nvx_utf8vld_reset`), or `NVX_STATUS_NULL_ARGUMENT` (-2: `utf8vld` NULL, or `data` NULL with `length > 0`;
+/// `nvx_utf8vld_reset`), or `NVX_STATUS_NULL_ARGUMENT` (-2: `utf8vld` NULL or not a validator, or `data` NULL with
+/// `length > 0`; nothing changes), `NVX_STATUS_BUSY` (-5: another thread is using this validator right now;
 /// nothing changes) or `NVX_STATUS_PANIC` (-4). The indices are then read with
 /// `nvx_utf8vld_get_current_index` and `nvx_utf8vld_get_total_index`, or all at once with
 /// `nvx_utf8vld_validate_status`.
 ///
 /// # Safety
-/// `utf8vld` is NULL or a live validator handle, not in use by another thread; `data` is readable for `length`
+/// `utf8vld` is NULL or a live handle (not freed before the call returns); `data` is readable for `length`
 /// bytes (or `length` is 0).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_utf8vld_validate(utf8vld: *mut c_void, data: *const u8, length: usize) -> c_int {
@@ -200,7 +207,8 @@ pub unsafe extern "C" fn nvx_utf8vld_validate(utf8vld: *mut c_void, data: *const
 /// Validates the next `length` bytes of the message and fills `*status` with autobahn's four values in one call.
 ///
 /// Returns what `nvx_utf8vld_validate` returns: `NVX_STATUS_OK`, `NVX_STATUS_INCOMPLETE`, `NVX_STATUS_INVALID`
-/// (sticky until reset), `NVX_STATUS_NULL_ARGUMENT` (nothing changes, `*status` untouched). `status` may be NULL.
+/// (sticky until reset), `NVX_STATUS_NULL_ARGUMENT` or `NVX_STATUS_BUSY` (nothing changes, `*status` untouched).
+/// `status` may be NULL.
 ///
 /// # Safety
 /// As `nvx_utf8vld_validate`; `status` is NULL or writable.
@@ -212,11 +220,14 @@ pub unsafe extern "C" fn nvx_utf8vld_validate_status(
     status: *mut Utf8Status,
 ) -> Status {
     guard(Status::Panic, || {
-        // SAFETY: NULL or a live, exclusively used validator; `data` readable for `length` bytes (the caller's
+        // SAFETY: NULL or a live validator; `data` readable for `length` bytes (the caller's
         // obligations).
-        let (Some(vld), Some(data)) = (unsafe { handle::<Utf8Vld>(utf8vld) }, unsafe { bytes(data, length) }) else {
-            return Status::NullArgument;
+        let (vld, data) = (unsafe { handle::<Utf8Vld>(utf8vld) }, unsafe { bytes(data, length) });
+        let mut vld = match vld {
+            Ok(vld) => vld,
+            Err(refused) => return refused.status(),
         };
+        let Some(data) = data else { return Status::NullArgument };
         let (result, quad) = vld.feed(data);
         // SAFETY: NULL or writable (the caller's obligation).
         unsafe { put(status, quad) };
@@ -232,7 +243,7 @@ pub unsafe extern "C" fn nvx_utf8vld_validate_status(
 /// or `NVX_STATUS_NULL_ARGUMENT` (outputs untouched). Either output may be NULL. The validator is unchanged.
 ///
 /// # Safety
-/// `utf8vld` is NULL or a live validator handle, not in use by another thread; each output is NULL or writable.
+/// `utf8vld` is NULL or a live handle (not freed before the call returns); each output is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_utf8vld_finish(
     utf8vld: *mut c_void,
@@ -240,15 +251,20 @@ pub unsafe extern "C" fn nvx_utf8vld_finish(
     error_len: *mut c_int,
 ) -> Status {
     guard(Status::Panic, || {
-        // SAFETY: NULL or a live, exclusively used validator (the caller's obligation).
-        let Some(vld) = (unsafe { handle::<Utf8Vld>(utf8vld) }) else { return Status::NullArgument };
+        // SAFETY: NULL or a live validator (the caller's obligation).
+        let vld = match unsafe { handle::<Utf8Vld>(utf8vld) } {
+            Ok(vld) => vld,
+            Err(refused) => return refused.status(),
+        };
         let total = vld.validator.total_index();
         // SAFETY: outputs NULL or writable (the caller's obligation).
         unsafe { report(vld.validator.finish(), total, valid_up_to, error_len) }
     })
 }
 
-/// autobahn: frees a validator from `nvx_utf8vld_new`. NULL: no-op. Never pass an `nvx_utf8vld_state`.
+/// autobahn: frees a validator from `nvx_utf8vld_new`. NULL: no-op. An `nvx_utf8vld_state` or a handle of another
+/// kind is recognised by its tag and not freed (a no-op); freeing twice is still undefined behaviour (the cleared
+/// tag catches it only while the memory is not reused).
 ///
 /// # Safety
 /// `utf8vld` is NULL or a handle from `nvx_utf8vld_new` not yet freed; it is dangling afterwards.
@@ -265,12 +281,12 @@ pub unsafe extern "C" fn nvx_utf8vld_free(utf8vld: *mut c_void) {
 /// (nothing changes). -1 for a NULL handle.
 ///
 /// # Safety
-/// `utf8vld` is NULL or a live validator handle, not in use by another thread.
+/// `utf8vld` is NULL or a live handle (not freed before the call returns).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_utf8vld_set_impl(utf8vld: *mut c_void, r#impl: c_int) -> c_int {
     guard(-1, || {
-        // SAFETY: NULL or a live, exclusively used validator (the caller's obligation).
-        let Some(vld) = (unsafe { handle::<Utf8Vld>(utf8vld) }) else { return -1 };
+        // SAFETY: NULL or a live validator (the caller's obligation).
+        let Ok(mut vld) = (unsafe { handle::<Utf8Vld>(utf8vld) }) else { return -1 };
         if let Some(implementation) = of_utf8_id(r#impl)
             && vld.validator.set_implementation(implementation).is_ok()
         {
@@ -283,11 +299,11 @@ pub unsafe extern "C" fn nvx_utf8vld_set_impl(utf8vld: *mut c_void, r#impl: c_in
 /// autobahn: the id last accepted by `nvx_utf8vld_set_impl` (0 after `_new`, `_init`). -1 for a NULL handle.
 ///
 /// # Safety
-/// `utf8vld` is NULL or a live validator handle, not in use by another thread.
+/// `utf8vld` is NULL or a live handle (not freed before the call returns).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_utf8vld_get_impl(utf8vld: *mut c_void) -> c_int {
     guard(-1, || {
-        // SAFETY: NULL or a live, exclusively used validator (the caller's obligation).
+        // SAFETY: NULL or a live validator (the caller's obligation).
         unsafe { handle::<Utf8Vld>(utf8vld) }.map_or(-1, |vld| vld.id)
     })
 }
@@ -295,11 +311,11 @@ pub unsafe extern "C" fn nvx_utf8vld_get_impl(utf8vld: *mut c_void) -> c_int {
 /// autobahn: the last call's `current_index` (see `nvx_utf8_status`); 0 before any. `SIZE_MAX` for a NULL handle.
 ///
 /// # Safety
-/// `utf8vld` is NULL or a live validator handle, not in use by another thread.
+/// `utf8vld` is NULL or a live handle (not freed before the call returns).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_utf8vld_get_current_index(utf8vld: *mut c_void) -> usize {
     guard(usize::MAX, || {
-        // SAFETY: NULL or a live, exclusively used validator (the caller's obligation).
+        // SAFETY: NULL or a live validator (the caller's obligation).
         unsafe { handle::<Utf8Vld>(utf8vld) }.map_or(usize::MAX, |vld| vld.current_index)
     })
 }
@@ -307,27 +323,27 @@ pub unsafe extern "C" fn nvx_utf8vld_get_current_index(utf8vld: *mut c_void) -> 
 /// autobahn: bytes of the message consumed (see `nvx_utf8_status`). `SIZE_MAX` for a NULL handle.
 ///
 /// # Safety
-/// `utf8vld` is NULL or a live validator handle, not in use by another thread.
+/// `utf8vld` is NULL or a live handle (not freed before the call returns).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_utf8vld_get_total_index(utf8vld: *mut c_void) -> usize {
     guard(usize::MAX, || {
-        // SAFETY: NULL or a live, exclusively used validator (the caller's obligation).
+        // SAFETY: NULL or a live validator (the caller's obligation).
         unsafe { handle::<Utf8Vld>(utf8vld) }.map_or(usize::MAX, |vld| vld.validator.total_index())
     })
 }
 
-/// Unmasks `buf` with `masker` (advancing it) and feeds it to the validator behind `utf8vld`; `None`, with
-/// nothing touched, when `utf8vld` is NULL. For `nvx_utf8vld_unmask_validate`.
+/// Unmasks `buf` with `masker` (advancing it) and feeds it to the validator behind `utf8vld`; refused, with
+/// nothing touched, when `utf8vld` is not a validator or is busy. For `nvx_utf8vld_unmask_validate`.
 ///
 /// # Safety
-/// `utf8vld` is NULL or a live validator handle, not in use by another thread.
+/// `utf8vld` is NULL or a live handle (not freed before the call returns).
 pub(crate) unsafe fn feed_masked(
     utf8vld: *mut c_void,
     buf: &mut [u8],
     masker: &mut nvx_ws::mask::Masker,
-) -> Option<(Status, Utf8Status)> {
-    // SAFETY: NULL or a live, exclusively used validator (the caller's obligation).
-    let vld = unsafe { handle::<Utf8Vld>(utf8vld) }?;
+) -> Result<(Status, Utf8Status), Refused> {
+    // SAFETY: NULL or a live validator (the caller's obligation).
+    let mut vld = unsafe { handle::<Utf8Vld>(utf8vld) }?;
     let s = vld.validator.feed_masked(buf, masker);
-    Some(vld.record(s))
+    Ok(vld.record(s))
 }

@@ -3,13 +3,24 @@
 The hot paths inline the ``bytes`` case (CFFI passes a ``bytes`` object to ``const uint8_t *`` as is, no copy) and
 call these only for other types. Any contiguous buffer is accepted; ``str``, ``None``, ints and non-contiguous
 buffers raise ``TypeError``; a key that is not exactly 4 bytes raises ``ValueError``.
+
+Buffers resized during a call: CFFI releases the GIL around every C call, so another thread may run meanwhile.
+On CPython the buffer export that ``ffi.from_buffer`` holds for the call locks a ``bytearray``, ``array.array`` or
+``mmap`` against resizing and closing (the other thread gets ``BufferError``). PyPy (7.3) has no such lock: a
+``bytearray`` resized by another thread during the call is reallocated under it, and libnvx would write to freed
+memory (seen: glibc's "corrupted size vs. prev_size"). So on PyPy every buffer other than ``bytes`` goes to C as
+a private copy, and in-place results are copied back afterwards by PyPy's own bounds-checked code.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Union
+import platform
+from typing import Any, Iterable, Optional, Union
 
 from ._nvx import ffi
+
+#: True where C must only see private copies of mutable buffers (PyPy: see the module docs).
+COPY_MUTABLE = platform.python_implementation() != "CPython"
 
 #: Any object with the buffer protocol (``bytes``, ``bytearray``, ``memoryview``, ``array.array``, ...): the typing
 #: module has no name for it before Python 3.12 (``collections.abc.Buffer``).
@@ -22,20 +33,34 @@ _from_buffer = ffi.from_buffer
 
 def readable(data: Buffer) -> tuple[Any, int]:
     """``(pointer, nbytes)`` for reading ``data``, any contiguous buffer."""
-    if type(data) is bytearray:
+    if type(data) is bytearray and not COPY_MUTABLE:
         return _from_buffer(data), len(data)
     view = _view(data)
+    if COPY_MUTABLE:
+        return view.tobytes(), view.nbytes
     return _from_buffer(view), view.nbytes
 
 
-def writable(data: Buffer) -> tuple[Any, int]:
-    """``(pointer, nbytes)`` for writing ``data`` in place, any writable contiguous buffer."""
-    if type(data) is bytearray:
-        return _from_buffer(data), len(data)
+def writable(data: Buffer) -> tuple[Any, int, Optional[memoryview]]:
+    """``(pointer, nbytes, view)`` for writing ``data`` in place, any writable contiguous buffer. After the C call,
+    ``write_back(pointer, view)`` (a no-op except on PyPy, where ``pointer`` is a private copy)."""
+    if type(data) is bytearray and not COPY_MUTABLE:
+        return _from_buffer(data), len(data), None
     view = _view(data)
     if view.readonly:
         raise TypeError("a writable bytes-like object is required, not %r" % type(data).__name__)
-    return _from_buffer(view, require_writable=True), view.nbytes
+    if COPY_MUTABLE:
+        return _from_buffer(bytearray(view)), view.nbytes, view
+    return _from_buffer(view, require_writable=True), view.nbytes, None
+
+
+def write_back(pointer: Any, view: Optional[memoryview]) -> None:
+    """Copies the result of an in-place call from the private copy ``pointer`` into ``view`` (PyPy only)."""
+    if view is not None:
+        try:
+            view.cast("B")[:] = ffi.buffer(pointer)
+        except ValueError:
+            raise BufferError("the buffer was resized by another thread during the call") from None
 
 
 def _view(data: Buffer) -> memoryview:

@@ -15,6 +15,7 @@ from ._buffers import Buffer, Key
 from ._buffers import key as _key
 from ._buffers import readable as _readable
 from ._buffers import writable as _writable
+from ._buffers import write_back as _write_back
 from ._nvx import ffi, lib
 from ._output import FRESH_BYTES_WRITABLE, result, scratch
 from .utf8 import error_of
@@ -57,10 +58,12 @@ def unmask_validate_inplace(buf: Buffer, key: Key, phase: int = 0) -> int:
     Raises ``Utf8Error`` when it is not (``buf`` is unmasked all the same), ``TypeError`` when ``buf`` is not a
     writable contiguous buffer, ``ValueError`` when ``key`` is not 4 bytes.
     """
-    p, n = _writable(buf)
+    p, n, view = _writable(buf)
     if type(key) is not bytes or len(key) != 4:
         key = _key(key)
     phase &= 3
-    if _unmask_validate(p, n, key, phase, _NULL, _NULL, _NULL):
+    status = _unmask_validate(p, n, key, phase, _NULL, _NULL, _NULL)
+    _write_back(p, view)
+    if status:
         raise error_of(p, n)
     return (phase + n) & 3

@@ -18,6 +18,7 @@ from ._buffers import Buffer, Key
 from ._buffers import key as _key
 from ._buffers import readable as _readable
 from ._buffers import writable as _writable
+from ._buffers import write_back as _write_back
 from ._nvx import lib
 from ._output import FRESH_BYTES_WRITABLE, result, scratch
 
@@ -65,10 +66,12 @@ def mask_inplace(buf: Buffer, key: Key, phase: int = 0) -> int:
     Raises ``TypeError`` when ``buf`` is not a writable contiguous buffer (``bytes`` is not writable),
     ``ValueError`` when ``key`` is not 4 bytes.
     """
-    p, n = _writable(buf)
+    p, n, view = _writable(buf)
     if type(key) is not bytes or len(key) != 4:
         key = _key(key)
-    return _mask(p, n, key, phase & 3)
+    after = _mask(p, n, key, phase & 3)
+    _write_back(p, view)
+    return after
 
 
 class XorMaskerNull:

@@ -23,6 +23,7 @@ _NULL = ffi.NULL
 _validate = lib.nvx_utf8_validate
 _validate_status = lib.nvx_utf8vld_validate_status
 _INVALID = lib.NVX_STATUS_INVALID
+_BUSY = lib.NVX_STATUS_BUSY
 
 
 class Utf8Error(ValueError):
@@ -92,6 +93,12 @@ class Utf8Validator:
     ``(False, False, index_of_the_failing_byte_in_the_chunk, index_in_the_message)``; afterwards every non-empty
     chunk gives ``(False, False, 0, same_total)`` and an empty one ``(True, False, 0, same_total)``, as autobahn's
     DFA does, until ``reset()``.
+
+    Threads: give each thread (each message) its own validator. One validator used by two threads at once is a
+    bug in the caller, but never a memory error: libnvx lets one call at a time into a validator, and a
+    ``validate`` that finds another thread's call inside raises ``RuntimeError`` (a ``reset`` then does nothing);
+    the results of such racing calls are unspecified. ``copy.copy`` gives an independent validator in the same
+    state.
     """
 
     __slots__ = ("_state", "_status")
@@ -122,4 +129,20 @@ class Utf8Validator:
             # libnvx keeps the reject sticky and returns -1 for an empty chunk too; autobahn's DFA loop does not
             # run for an empty chunk and reports it valid (not on a code point).
             return (n == 0), False, st.current_index, st.total_index
+        if res == _BUSY:
+            raise RuntimeError("this Utf8Validator is being used by another thread (use one validator per thread)")
         raise RuntimeError("nvx_utf8vld_validate_status returned %d" % res)
+
+    def __copy__(self) -> Utf8Validator:
+        # The state is plain data (libnvx allows memcpy of an nvx_utf8vld_state): the copy is independent. The
+        # default copy would share the state between the two objects.
+        other = Utf8Validator.__new__(Utf8Validator)
+        other._state = ffi.new("nvx_utf8vld_state *", self._state[0])
+        other._status = ffi.new("nvx_utf8_status *")
+        return other
+
+    def __deepcopy__(self, memo: object) -> Utf8Validator:
+        return self.__copy__()
+
+    def __reduce__(self) -> object:
+        raise TypeError("cannot pickle a Utf8Validator (its state lives in libnvx)")

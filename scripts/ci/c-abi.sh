@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The C ABI stage: builds libnvx (ffi/), checks that include/nvx.h is what the pinned cbindgen generates, that
-# libnvx.so exports only nvx_* symbols, and runs the C tests linked statically, dynamically, under ASan+UBSan and
-# under valgrind, plus a C++ compile of the header. Installs what it needs (apt: valgrind, g++; cargo: cbindgen
-# into target/tools, about 2 minutes the first time). One line per step, with its time.
+# libnvx.so exports only nvx_* symbols, and runs the C test programs (tests/c/run.sh: test_nvx, test_threads,
+# test_hostile) linked statically, dynamically, under ASan+UBSan and under valgrind, test_threads under TSan, plus
+# a C++ compile of the header. Installs what it needs (apt: valgrind, g++; cargo: cbindgen into target/tools, about
+# 2 minutes the first time). One line per step, with its time.
 #
 #   bash scripts/ci/c-abi.sh
 #   NVX_C_MODES="static asan" bash scripts/ci/c-abi.sh   # a subset of the test modes
@@ -14,7 +15,7 @@ TARGET_DIR=${CARGO_TARGET_DIR:-target}
 TOOLS=$TARGET_DIR/tools
 CBINDGEN=$TOOLS/bin/cbindgen
 LIBDIR=$TARGET_DIR/release
-MODES="${NVX_C_MODES:-static dynamic asan valgrind cxx}"
+MODES="${NVX_C_MODES:-static dynamic asan tsan valgrind cxx}"
 
 step() {
     local name=$1

@@ -1,51 +1,77 @@
 #!/usr/bin/env bash
-# Builds and runs the C ABI tests against a built libnvx, in one mode:
+# Builds and runs the C ABI test programs (test_nvx.c: every function; test_threads.c: pthreads; test_hostile.c:
+# hostile arguments) against a built libnvx, in one mode:
 #   static    cc -std=c99 -Wall -Wextra -Wpedantic -Werror, linked with libnvx.a
 #   dynamic   the same, linked with libnvx.so (rpath to its directory)
 #   asan      gcc -fsanitize=address,undefined -fno-sanitize-recover=all, linked with libnvx.a
+#   tsan      gcc -fsanitize=thread, linked with libnvx.a: test_threads.c only (libnvx's Rust is not instrumented:
+#             TSan checks the C side and what it sees of the synchronisation, see docs/reliability.md)
 #   valgrind  the static build, run under valgrind --error-exitcode=1 --leak-check=full
 #   cxx       the header compiled as C++11 and linked with libnvx.a
 #
 #   bash tests/c/run.sh MODE [LIBDIR]      # LIBDIR: target/release by default
-# scripts/ci/c-abi.sh runs every mode after building the library; the test program prints "N passed, M failed".
+# scripts/ci/c-abi.sh runs every mode after building the library; each program prints "N passed, M failed".
+# test_hostile.c's deliberate use after free (a best-effort check) is compiled in the static and dynamic modes only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mode=${1:?mode: static, dynamic, asan, valgrind or cxx}
+mode=${1:?mode: static, dynamic, asan, tsan, valgrind or cxx}
 libdir=$(cd "${2:-target/release}" && pwd)
 out=target/c-tests
 mkdir -p "$out"
-CFLAGS=(-std=c99 -Wall -Wextra -Wpedantic -Werror -O1 -g -Iinclude)
+CFLAGS=(-std=c99 -Wall -Wextra -Wpedantic -Werror -O1 -g -Iinclude -Itests/c)
 # What rustc says a staticlib needs (`--print native-static-libs`), as far as glibc does not already provide it.
 STATIC_LIBS=(-lpthread -ldl -lm)
+PROGRAMS=(test_nvx test_threads test_hostile)
 
-case $mode in
-static)
-    cc "${CFLAGS[@]}" tests/c/test_nvx.c "$libdir/libnvx.a" "${STATIC_LIBS[@]}" -o "$out/test_static"
-    "$out/test_static"
-    ;;
-dynamic)
-    cc "${CFLAGS[@]}" tests/c/test_nvx.c -L"$libdir" -Wl,-rpath,"$libdir" -lnvx -lpthread -o "$out/test_dynamic"
-    # The binary must really resolve libnvx.so (not a static copy).
-    ldd "$out/test_dynamic" | grep -q "$libdir/libnvx.so"
-    "$out/test_dynamic"
-    ;;
-asan)
-    gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-        tests/c/test_nvx.c "$libdir/libnvx.a" "${STATIC_LIBS[@]}" -o "$out/test_asan"
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$out/test_asan"
-    ;;
-valgrind)
-    cc "${CFLAGS[@]}" tests/c/test_nvx.c "$libdir/libnvx.a" "${STATIC_LIBS[@]}" -o "$out/test_valgrind"
-    valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-        "$out/test_valgrind"
-    ;;
-cxx)
-    g++ -std=c++11 -Wall -Wextra -Werror -Iinclude -x c++ tests/c/cxx_header.cpp -x none "$libdir/libnvx.a" \
-        "${STATIC_LIBS[@]}" -o "$out/test_cxx"
-    "$out/test_cxx"
-    ;;
-*)
-    echo "unknown mode: $mode" >&2
-    exit 2
-    ;;
-esac
+# extra_flags PROGRAM: per-program flags of the modes that run the program natively.
+native_flags() {
+    [[ $1 == test_hostile ]] && echo -DNVX_TEST_USE_AFTER_FREE
+    return 0
+}
+
+for program in "${PROGRAMS[@]}"; do
+    src=tests/c/$program.c
+    case $mode in
+    static)
+        # shellcheck disable=SC2046
+        cc "${CFLAGS[@]}" $(native_flags "$program") "$src" "$libdir/libnvx.a" "${STATIC_LIBS[@]}" \
+            -o "$out/${program}_static"
+        "$out/${program}_static"
+        ;;
+    dynamic)
+        # shellcheck disable=SC2046
+        cc "${CFLAGS[@]}" $(native_flags "$program") "$src" -L"$libdir" -Wl,-rpath,"$libdir" -lnvx -lpthread \
+            -o "$out/${program}_dynamic"
+        # The binary must really resolve libnvx.so (not a static copy).
+        ldd "$out/${program}_dynamic" | grep -q "$libdir/libnvx.so"
+        "$out/${program}_dynamic"
+        ;;
+    asan)
+        gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+            "$src" "$libdir/libnvx.a" "${STATIC_LIBS[@]}" -o "$out/${program}_asan"
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+            "$out/${program}_asan"
+        ;;
+    tsan)
+        [[ $program == test_threads ]] || continue
+        gcc "${CFLAGS[@]}" -fsanitize=thread -fno-omit-frame-pointer "$src" "$libdir/libnvx.a" \
+            "${STATIC_LIBS[@]}" -o "$out/${program}_tsan"
+        TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 setarch "$(uname -m)" -R "$out/${program}_tsan"
+        ;;
+    valgrind)
+        cc "${CFLAGS[@]}" "$src" "$libdir/libnvx.a" "${STATIC_LIBS[@]}" -o "$out/${program}_valgrind"
+        valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+            "$out/${program}_valgrind"
+        ;;
+    cxx)
+        [[ $program == test_nvx ]] || continue
+        g++ -std=c++11 -Wall -Wextra -Werror -Iinclude -x c++ tests/c/cxx_header.cpp -x none "$libdir/libnvx.a" \
+            "${STATIC_LIBS[@]}" -o "$out/test_cxx"
+        "$out/test_cxx"
+        ;;
+    *)
+        echo "unknown mode: $mode" >&2
+        exit 2
+        ;;
+    esac
+done

@@ -2,104 +2,23 @@
  * test_nvx.c: the C ABI of libnvx (include/nvx.h), every function, from C99.
  *
  * Run by tests/c/run.sh in four ways: linked statically, dynamically, under ASan+UBSan, under valgrind. Prints
- * "N passed, M failed" as its last line and exits non-zero on any failure.
+ * "N passed, M failed" as its last line and exits non-zero on any failure. Threads: test_threads.c; hostile
+ * arguments (lengths near SIZE_MAX, every set_impl id, handles of the wrong kind): test_hostile.c.
  *
  * Oracles, never libnvx itself: the expected positions of the known vectors (Markus Kuhn's UTF-8 stress test and
  * autobahn's cases, with the quads autobahn's pure-Python validator returned, as listed in tests/vectors.rs and
  * std's valid_up_to / error_len), the byte-at-a-time rules those imply, and a trivial C loop for masking.
- *
- * The multi-threaded test runs first, before any other nvx call of the process, so that its threads' first calls
- * race the run-time dispatch initialisation.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "nvx.h"
+#include "test_support.h"
 
 #include <limits.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------------------------------------------------------------ */
-/* Checks */
-
-static unsigned long passed, failed;
-
-static void check(int ok, const char *what, int line) {
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "test_nvx.c:%d: FAILED: %s\n", line, what);
-    }
-}
-
-static void check_eq(unsigned long long got, unsigned long long want, const char *what, int line) {
-    if (got == want) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "test_nvx.c:%d: FAILED: %s: got %llu (%lld), want %llu (%lld)\n", line, what, got,
-                (long long)got, want, (long long)want);
-    }
-}
-
-#define CHECK(cond) check((cond) ? 1 : 0, #cond, __LINE__)
-/* Compares as unsigned long long: negative ints print as their two's complement and as a signed value. */
-#define CHECK_EQ(got, want) check_eq((unsigned long long)(got), (unsigned long long)(want), #got " == " #want, __LINE__)
-
-/* ------------------------------------------------------------------------------------------------------------ */
-/* References */
-
-static void ref_mask(uint8_t *buf, size_t len, const uint8_t key[4], size_t phase) {
-    size_t i;
-    for (i = 0; i < len; i++) {
-        buf[i] ^= key[(phase + i) % 4];
-    }
-}
-
-static uint32_t rng_state = 0x9e3779b9u;
-
-static uint32_t rng(void) { /* xorshift32 */
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
-
-static void fill_random(uint8_t *buf, size_t len) {
-    size_t i;
-    for (i = 0; i < len; i++) {
-        buf[i] = (uint8_t)rng();
-    }
-}
-
-/* Valid UTF-8 of exactly `len` bytes mixing 1- to 4-byte code points; `starts[i]` is 1 where a code point starts. */
-static void make_text(uint8_t *buf, size_t len, uint8_t *starts, uint32_t seed) {
-    static const char *const chars[] = {"a", "Z", " ", "\xc3\xa9", "\xce\xba", "\xe2\x82\xac", "\xe6\x97\xa5",
-                                        "\xef\xbf\xbd", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf", "~", "\x7f"};
-    uint32_t s = seed ? seed : 1;
-    size_t at = 0;
-    memset(starts, 0, len);
-    while (at < len) {
-        const char *c;
-        size_t n;
-        s ^= s << 13;
-        s ^= s >> 17;
-        s ^= s << 5;
-        c = chars[s % (sizeof chars / sizeof chars[0])];
-        n = strlen(c);
-        if (at + n > len) {
-            c = "x";
-            n = 1;
-        }
-        memcpy(buf + at, c, n);
-        starts[at] = 1;
-        at += n;
-    }
-}
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Known vectors */
@@ -157,127 +76,6 @@ static const uint8_t *bytes_of(const vector *v) { return (const uint8_t *)v->byt
 
 /* The status nvx_utf8vld_validate returns for the quad. */
 static int quad_status(int valid, int ends) { return !valid ? -1 : ends ? 0 : 1; }
-
-/* ------------------------------------------------------------------------------------------------------------ */
-/* Threads: independent handles on several threads, their first calls racing the dispatch initialisation */
-
-#define NTHREADS 4
-#define THREAD_TEXT 20000
-
-typedef struct {
-    int index;
-    pthread_barrier_t *barrier;
-    unsigned long failures;
-    unsigned long checks;
-} thread_arg;
-
-static void thread_expect(thread_arg *arg, int ok) {
-    arg->checks++;
-    if (!ok) {
-        arg->failures++;
-    }
-}
-
-static void *thread_main(void *p) {
-    thread_arg *arg = (thread_arg *)p;
-    static const uint8_t key[4] = {0x37, 0xfa, 0x21, 0x3d};
-    uint8_t *text = malloc(THREAD_TEXT), *starts = malloc(THREAD_TEXT), *work = malloc(THREAD_TEXT);
-    void *vld;
-    void *masker;
-    nvx_utf8vld_state state;
-    int round;
-    if (!text || !starts || !work) {
-        arg->failures++;
-        free(text);
-        free(starts);
-        free(work);
-        return NULL;
-    }
-    make_text(text, THREAD_TEXT, starts, (uint32_t)arg->index + 7);
-    pthread_barrier_wait(arg->barrier);
-    /* The first nvx call of the process, on every thread at once, each a different entry point. */
-    switch (arg->index % 4) {
-    case 0:
-        thread_expect(arg, nvx_utf8_validate(text, THREAD_TEXT, NULL, NULL) == NVX_STATUS_OK);
-        break;
-    case 1:
-        memcpy(work, text, THREAD_TEXT);
-        thread_expect(arg, nvx_mask(work, THREAD_TEXT, key, 0) == THREAD_TEXT % 4);
-        break;
-    case 2:
-        thread_expect(arg, nvx_utf8vld_init(&state) == NVX_STATUS_OK);
-        thread_expect(arg, nvx_utf8vld_validate(&state, text, THREAD_TEXT) == 0);
-        break;
-    default:
-        thread_expect(arg, nvx_implementation_name() != NULL);
-        break;
-    }
-    vld = nvx_utf8vld_new();
-    masker = nvx_xormask_new(key);
-    thread_expect(arg, vld != NULL && masker != NULL);
-    for (round = 0; round < 20 && vld && masker; round++) {
-        size_t at = 0, bad = (size_t)(round * 997 + arg->index * 131) % THREAD_TEXT;
-        int rc = 0;
-        while (!starts[bad]) {
-            bad--;
-        }
-        memcpy(work, text, THREAD_TEXT);
-        if (round % 2) {
-            work[bad] = 0xff;
-        }
-        /* Mask, then unmask in fragments with the handle, then validate in fragments. */
-        nvx_mask(work, THREAD_TEXT, key, 0);
-        nvx_xormask_reset(masker);
-        nvx_utf8vld_reset(vld);
-        while (at < THREAD_TEXT) {
-            size_t n = 1 + (size_t)(round * 37 + at) % 700;
-            if (n > THREAD_TEXT - at) {
-                n = THREAD_TEXT - at;
-            }
-            nvx_xormask_process(masker, work + at, n);
-            rc = nvx_utf8vld_validate(vld, work + at, n);
-            at += n;
-        }
-        thread_expect(arg, nvx_xormask_pointer(masker) == THREAD_TEXT);
-        if (round % 2) {
-            thread_expect(arg, rc == -1 && nvx_utf8vld_get_total_index(vld) == bad);
-            work[bad] = text[bad];
-        } else {
-            thread_expect(arg, rc == 0 && nvx_utf8vld_get_total_index(vld) == THREAD_TEXT);
-        }
-        thread_expect(arg, memcmp(work, text, THREAD_TEXT) == 0);
-    }
-    nvx_utf8vld_free(vld);
-    nvx_xormask_free(masker);
-    free(text);
-    free(starts);
-    free(work);
-    return NULL;
-}
-
-static void test_threads(void) {
-    pthread_t threads[NTHREADS];
-    thread_arg args[NTHREADS];
-    pthread_barrier_t barrier;
-    int i, started = 0;
-    CHECK(pthread_barrier_init(&barrier, NULL, NTHREADS) == 0);
-    for (i = 0; i < NTHREADS; i++) {
-        args[i].index = i;
-        args[i].barrier = &barrier;
-        args[i].failures = 0;
-        args[i].checks = 0;
-        if (pthread_create(&threads[i], NULL, thread_main, &args[i]) == 0) {
-            started++;
-        }
-    }
-    CHECK_EQ(started, NTHREADS);
-    for (i = 0; i < started; i++) {
-        pthread_join(threads[i], NULL);
-        CHECK_EQ(args[i].failures, 0);
-        CHECK(args[i].checks > 40);
-    }
-    pthread_barrier_destroy(&barrier);
-}
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Version and implementation */
@@ -954,7 +752,6 @@ static void test_handles_lifecycle(void) {
 /* ------------------------------------------------------------------------------------------------------------ */
 
 int main(void) {
-    test_threads(); /* first: no nvx call before it in this process */
     test_version();
     test_utf8_validate();
     test_utf8vld();
@@ -967,6 +764,5 @@ int main(void) {
     test_null_handles();
     test_handles_lifecycle();
     test_set_implementation(); /* last: it changes the process-wide selection */
-    printf("%lu passed, %lu failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return report();
 }
