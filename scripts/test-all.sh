@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi python conformance fuzz"
+ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi python conformance asan fuzz"
 STAGES="${NVX_STAGES:-$ALL_STAGES}"
 
 declare -a SUMMARY=()
@@ -24,7 +24,10 @@ run_stage() {
 }
 
 stage_fmt() { cargo fmt --all --check; }
-stage_clippy() { cargo clippy --workspace --all-targets --locked -- -D warnings; }
+stage_clippy() {
+    cargo clippy --workspace --all-targets --locked -- -D warnings
+    bash scripts/unsafe-count.sh >/dev/null # fails on an unsafe block without a SAFETY comment
+}
 stage_doc() { RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked; }
 stage_no_std() {
     # The crate without `std`: compile-time kernel selection, for the baseline and with AVX2 enabled globally.
@@ -43,6 +46,7 @@ stage_aarch64() { bash scripts/ci/aarch64.sh; }
 stage_c_abi() { bash scripts/ci/c-abi.sh; }
 stage_python() { bash scripts/ci/python.sh; }
 stage_conformance() { bash scripts/ci/conformance.sh; }
+stage_asan() { bash scripts/ci/asan.sh; }
 stage_fuzz() { bash scripts/ci/fuzz.sh; }
 
 total_start=$SECONDS
