@@ -305,7 +305,13 @@ static void test_shared_handle(void) {
     pthread_join(a, NULL);
     pthread_join(b, NULL);
     CHECK_EQ(arg.wrong, 0);
+#ifndef NVX_TEST_SERIALISED_THREADS
     CHECK(arg.refused > 0); /* the two threads did meet inside the handle, and were kept apart */
+#else
+    /* valgrind runs one thread at a time and picks when to switch: the threads may never meet inside the handle,
+     * so only "never wrong" is checked there (the native and sanitizer builds check that they met). */
+    printf("shared handle under valgrind: %lu refused calls\n", arg.refused);
+#endif
     /* The handle is intact and free again. */
     nvx_utf8vld_reset(arg.vld);
     CHECK_EQ(nvx_utf8vld_validate(arg.vld, data, 1000), 0);
