@@ -1,29 +1,63 @@
-"""CFFI API-mode builder of ``nvx_ws._nvx``, the Python extension over nvx's C ABI.
+"""CFFI API-mode builder of ``nvx_ws._nvx``, the Python extension over nvx's C ABI, and the PEP 517 build backend.
 
-    cargo build --release -p nvx-ws-ffi      # target/release/libnvx.a
-    python cffi_build.py                     # python/nvx_ws/_nvx.*.so, in place
+    python cffi_build.py                     # cargo builds libnvx, then python/nvx_ws/_nvx.*.so, in place
+    pip wheel . -w dist                      # the same through this file as build backend: a platform wheel
 
-The extension links ``libnvx.a`` statically, so the installed package needs no shared library beside it. The cdef
-is derived from ``include/nvx.h`` by :func:`cdef_from_header` (``tests/python/test_cdef.py`` checks that the built
-module agrees with the header). No ``-march`` flag: libnvx picks its kernel at run time.
+The extension links libnvx (``libnvx.a``; ``nvx.lib`` with MSVC) statically, so the installed package needs no
+shared library beside it. The cdef is derived from ``include/nvx.h`` by :func:`cdef_from_header`
+(``tests/python/test_cdef.py`` checks that the built module agrees with the header). No ``-march`` flag: libnvx
+picks its kernel at run time.
 
-Environment: ``NVX_LIBDIR`` overrides the directory holding ``libnvx.a`` (default ``$CARGO_TARGET_DIR/release``,
-``target/release``). A missing ``libnvx.a`` is an error, never a silent fallback.
+Environment (docs/wheels.md):
+
+- ``NVX_LIBDIR``: the directory holding a libnvx built elsewhere (cross builds). Unset, ``cargo build --locked
+  --release -p nvx-ws-ffi`` builds it into ``$CARGO_TARGET_DIR`` (default ``target/``) first. Either way a missing
+  library or a failed cargo is an error, never a silent fallback to a pure-Python package.
+- ``NVX_CARGO``: the cargo to run (default ``cargo``); ``NVX_CARGO_TARGET``: a ``--target`` triple for it.
+- ``NVX_LIMITED_API``: ``0`` builds a version-specific CPython wheel instead of the abi3 one (CPython 3.11 and later
+  build ``cp311-abi3`` wheels by default; older CPythons and PyPy always build version-specific ones).
+- ``NVX_NATIVE_STATIC_LIBS``: overrides the system libraries linked after libnvx (space-separated, e.g.
+  ``"-framework Security c m"``), for a platform whose Rust std needs other ones than :data:`NATIVE_STATIC_LIBS`.
 """
 
 import os
 import re
+import shlex
+import subprocess
 import sys
+import sysconfig
+from typing import Any
 
 from cffi import FFI
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 HEADER = os.path.join(ROOT, "include", "nvx.h")
 
-# What Rust's staticlib needs besides libc on Linux, as
-# `cargo rustc -p nvx-ws-ffi --release --crate-type staticlib -- --print native-static-libs` prints it
-# (`-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc`, libc being implicit).
-NATIVE_STATIC_LIBS = ["gcc_s", "util", "rt", "pthread", "m", "dl"]
+# The oldest CPython the abi3 wheel serves: the wheel tag `cp311-abi3` and the Py_LIMITED_API value.
+LIMITED_API_TAG = "cp311"
+LIMITED_API_HEX = "0x030B0000"
+
+# What Rust's staticlib needs besides libc, per platform, as
+# `cargo rustc -p nvx-ws-ffi --release --crate-type staticlib -- --print native-static-libs` prints it there.
+# Linux (printed here): `-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc` (libc implicit). zig answers -lgcc_s with its
+# own libunwind, linked in. macOS and Windows (MSVC): what Rust's std links on them (not run here: the CI runners
+# build them, docs/wheels.md); unused system libraries cost nothing there.
+NATIVE_STATIC_LIBS = {
+    "linux": ["gcc_s", "util", "rt", "pthread", "m", "dl"],
+    "darwin": ["iconv", "System", "c", "m"],
+    "win32": ["kernel32", "advapi32", "bcrypt", "ntdll", "userenv", "ws2_32", "synchronization", "dbghelp"],
+}
+
+# The ELF symbols the extension exports: its init function (CPython: PyInit__nvx; PyPy: _cffi_pypyinit__nvx).
+# Patterns, so that a linker refusing undefined versions (lld >= 16) accepts the one that is absent.
+EXPORTS_MAP = "{\n  global: PyInit_*; _cffi_pypyinit_*;\n  local: *;\n};\n"
+
+
+def platform_key():
+    """``linux``, ``darwin`` or ``win32``: which platform's link conventions apply (other ELF systems: linux)."""
+    if sys.platform == "win32" or sys.platform == "darwin":
+        return sys.platform
+    return "linux"
 
 
 def cdef_from_header(text):
@@ -63,35 +97,143 @@ def cdef_from_header(text):
     return "\n".join(out) + "\n"
 
 
+def _msvc():
+    return platform_key() == "win32" and "GCC" not in sys.version
+
+
+def libnvx_name():
+    """``nvx.lib`` for MSVC, ``libnvx.a`` everywhere else (Rust's staticlib naming)."""
+    return "nvx.lib" if _msvc() else "libnvx.a"
+
+
+def cargo_libdir():
+    """Where ``cargo build --release -p nvx-ws-ffi`` leaves libnvx (honouring CARGO_TARGET_DIR, NVX_CARGO_TARGET)."""
+    target_dir = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+    if not os.path.isabs(target_dir):
+        target_dir = os.path.join(ROOT, target_dir)
+    triple = os.environ.get("NVX_CARGO_TARGET")
+    return os.path.join(target_dir, triple, "release") if triple else os.path.join(target_dir, "release")
+
+
 def libnvx_path():
-    """The static library to link, or a loud exit when it is missing."""
-    libdir = os.environ.get("NVX_LIBDIR") or os.path.join(
-        os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "release"
-    )
-    path = os.path.join(libdir, "libnvx.a")
+    """The static library to link: in ``NVX_LIBDIR`` if set, else where cargo builds it (it may not exist yet)."""
+    return os.path.join(os.environ.get("NVX_LIBDIR") or cargo_libdir(), libnvx_name())
+
+
+def _fail(message):
+    sys.stderr.write("cffi_build.py: %s\n" % message)
+    raise SystemExit(1)
+
+
+def build_libnvx():
+    """Makes sure libnvx exists: runs cargo unless ``NVX_LIBDIR`` supplies it; exits loudly on any failure."""
+    if not os.environ.get("NVX_LIBDIR"):
+        cargo = os.environ.get("NVX_CARGO") or "cargo"
+        cmd = [cargo, "build", "--locked", "--release", "-p", "nvx-ws-ffi"]
+        if os.environ.get("NVX_CARGO_TARGET"):
+            cmd += ["--target", os.environ["NVX_CARGO_TARGET"]]
+        sys.stderr.write("cffi_build.py: %s\n" % " ".join(cmd))
+        sys.stderr.flush()
+        try:
+            rc = subprocess.call(cmd, cwd=ROOT)
+        except OSError as e:
+            _fail(
+                "cannot run %s (%s): install Rust (https://rustup.rs) or set NVX_LIBDIR to a built libnvx" % (cargo, e)
+            )
+        if rc != 0:
+            _fail("%s failed (exit status %d): the native part of nvx_ws did not build" % (" ".join(cmd), rc))
+    path = libnvx_path()
     if not os.path.isfile(path):
-        sys.stderr.write(
-            "cffi_build.py: %s is missing.\n"
-            "Build it first: cargo build --release -p nvx-ws-ffi (or set NVX_LIBDIR).\n" % path
-        )
-        raise SystemExit(1)
+        _fail("%s is missing.\nBuild it: cargo build --release -p nvx-ws-ffi (or set NVX_LIBDIR)." % path)
     return path
 
 
-def make_ffi():
+def limited_api_default():
+    """True where the abi3 wheel is built: CPython 3.11 or later, not a debug or free-threaded build."""
+    return (
+        sys.implementation.name == "cpython"
+        and sys.version_info >= (3, 11)
+        and not hasattr(sys, "gettotalrefcount")
+        and not sysconfig.get_config_var("Py_GIL_DISABLED")
+        and os.environ.get("NVX_LIMITED_API", "1") != "0"
+    )
+
+
+def _exports_map():
+    """A linker version script exporting the init function alone (written once under build/)."""
+    path = os.path.join(ROOT, "build", "nvx_exports.map")
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="ascii") as f:
+            f.write(EXPORTS_MAP)
+    except OSError:
+        import tempfile
+
+        fd, path = tempfile.mkstemp(prefix="nvx_exports", suffix=".map")
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(EXPORTS_MAP)
+    return path
+
+
+def link_args():
+    """Linker flags per platform, each only where the linker takes it."""
+    key = platform_key()
+    if key == "win32":
+        return ["/OPT:REF", "/OPT:ICF"] if _msvc() else ["-Wl,--gc-sections"]
+    if key == "darwin":
+        return ["-Wl,-dead_strip"]
+    # GNU ld, gold, lld, zig: export the init function alone (libnvx's symbols stay private to the extension:
+    # autobahn's own NVX modules export the same names), drop the parts of libnvx the extension does not reach,
+    # and its debug info (2 MB -> a few hundred kB). A version script rather than --exclude-libs: zig takes no
+    # --exclude-libs, and the script also hides the unwinder and compiler runtime zig links in.
+    return ["-Wl,--version-script=" + _exports_map(), "-Wl,--gc-sections", "-Wl,--strip-debug"]
+
+
+def native_static_libs():
+    override = os.environ.get("NVX_NATIVE_STATIC_LIBS")
+    if override is None:
+        return NATIVE_STATIC_LIBS[platform_key()], []
+    libraries, extra = [], []
+    words = shlex.split(override)
+    while words:
+        word = words.pop(0)
+        if word == "-framework" and words:
+            extra += ["-framework", words.pop(0)]
+        else:
+            libraries.append(word[2:] if word.startswith("-l") else word)
+    return libraries, extra
+
+
+def make_ffi(limited_api=None, require_lib=True):
+    """The FFI builder of ``nvx_ws._nvx``.
+
+    ``limited_api``: build against CPython's limited API (the module is then ``_nvx.abi3.so``); None: where
+    :func:`limited_api_default` says so. ``require_lib``: exit loudly when libnvx is missing (the setuptools path
+    passes False: metadata needs no library, and its build runs :func:`build_libnvx` first).
+    """
+    if limited_api is None:
+        limited_api = limited_api_default()
     with open(HEADER, encoding="utf-8") as f:
         header = f.read()
+    lib = libnvx_path()
+    if require_lib and not os.path.isfile(lib):
+        _fail("%s is missing.\nBuild it: cargo build --release -p nvx-ws-ffi (or set NVX_LIBDIR)." % lib)
+    libraries, extra_link = native_static_libs()
+    kwds: dict[str, Any] = {}
+    if sys.implementation.name == "cpython":
+        kwds["py_limited_api"] = bool(limited_api)
+        if limited_api:
+            kwds["define_macros"] = [("Py_LIMITED_API", LIMITED_API_HEX)]
     ffi = FFI()
     ffi.cdef(cdef_from_header(header))
     ffi.set_source(
         "nvx_ws._nvx",
         '#include "nvx.h"\n',
         include_dirs=[os.path.join(ROOT, "include")],
-        extra_objects=[libnvx_path()],
-        libraries=NATIVE_STATIC_LIBS,
-        # Keep libnvx's symbols private to the extension (autobahn's own NVX modules export the same names),
-        # drop the parts of libnvx the extension does not reach, and its debug info (2 MB -> a few hundred kB).
-        extra_link_args=["-Wl,--exclude-libs,ALL", "-Wl,--gc-sections", "-Wl,--strip-debug"],
+        extra_objects=[lib],
+        libraries=libraries,
+        extra_link_args=link_args() + extra_link,
+        **kwds,
     )
     return ffi
 
@@ -99,32 +241,52 @@ def make_ffi():
 # setuptools' `cffi_modules = ["cffi_build.py:ffi"]` runs this file as `__cffi__` and reads `ffi`; importing it
 # (the tests do, for cdef_from_header) builds nothing.
 if __name__ == "__cffi__":
-    ffi = make_ffi()
+    ffi = make_ffi(require_lib=False)
 
 if __name__ == "__main__":
-    # In place: python/nvx_ws/_nvx.<abi>.so next to the package sources (intermediates in build/cffi/<tag>).
+    # In place: python/nvx_ws/_nvx.<cache tag>.so next to the package sources (intermediates in build/cffi/<tag>);
+    # version-specific, so that every interpreter's build can sit side by side. Wheels are abi3 (see below).
     import shutil
 
+    build_libnvx()
     tmpdir = os.path.join(ROOT, "build", "cffi", sys.implementation.cache_tag)
-    built = make_ffi().compile(tmpdir=tmpdir, verbose="-v" in sys.argv)
+    built = make_ffi(limited_api=False).compile(tmpdir=tmpdir, verbose="-v" in sys.argv)
     target = os.path.join(ROOT, "python", "nvx_ws", os.path.basename(built))
     shutil.copy2(built, target)
     print("built %s" % os.path.relpath(target, ROOT))
 
 
 # PEP 517 build backend (pyproject.toml: `build-backend = "cffi_build"`, `backend-path = ["."]`): setuptools'
-# own, with the one thing a pyproject-only setuptools project cannot say: `cffi_modules`. `pip wheel .` then
-# compiles nvx_ws._nvx through the `ffi` above into a platform wheel, or fails loudly without libnvx.a.
-def _setuptools_backend():
+# own, with what a pyproject-only setuptools project cannot say: `cffi_modules`, the abi3 wheel tag where the
+# extension is built against the limited API, and a fresh build directory per wheel (no stale extension from an
+# earlier build, another compiler or another interpreter can end up in it). Building a wheel first builds libnvx
+# with cargo (build_libnvx) and fails loudly if that or the extension fails; metadata and the sdist need neither.
+def _setuptools_backend(build_base=None):
     from setuptools import build_meta
+
+    options = {}
+    if build_base:
+        options["build"] = {"build_base": build_base}
+    if limited_api_default():
+        options["bdist_wheel"] = {"py_limited_api": LIMITED_API_TAG}
 
     class Backend(build_meta._BuildMetaBackend):
         def run_setup(self, setup_script="setup.py"):
             from setuptools import setup
 
-            setup(cffi_modules=["cffi_build.py:ffi"])
+            setup(cffi_modules=["cffi_build.py:ffi"], options=options)
 
     return Backend()
+
+
+def _build_with_libnvx(method, wheel_directory, config_settings, metadata_directory):
+    import tempfile
+
+    build_libnvx()
+    os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="wheel-", dir=os.path.join(ROOT, "build")) as build_base:
+        backend = _setuptools_backend(os.path.relpath(build_base, os.getcwd()))
+        return getattr(backend, method)(wheel_directory, config_settings, metadata_directory)
 
 
 def get_requires_for_build_wheel(config_settings=None):
@@ -148,11 +310,11 @@ def prepare_metadata_for_build_editable(metadata_directory, config_settings=None
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    return _setuptools_backend().build_wheel(wheel_directory, config_settings, metadata_directory)
+    return _build_with_libnvx("build_wheel", wheel_directory, config_settings, metadata_directory)
 
 
 def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
-    return _setuptools_backend().build_editable(wheel_directory, config_settings, metadata_directory)
+    return _build_with_libnvx("build_editable", wheel_directory, config_settings, metadata_directory)
 
 
 def build_sdist(sdist_directory, config_settings=None):
