@@ -58,13 +58,40 @@ def main():
             auto, basic, std = get(g, "nvx-auto"), get(g, "simdutf8-basic"), get(g, "std")
             if auto is None:
                 continue
-            rows.append([text, size, fmt(auto), fmt(basic), fmt(get(g, "simdutf8-compat")), fmt(std),
-                         fmt(ratio(auto, basic)), fmt(ratio(auto, std)),
-                         fmt(ratio(get(g, "nvx-stream-64k"), auto)), fmt(ratio(get(g, "nvx-stream-1k"), auto)),
-                         fmt(ratio(get(g, "simdutf8-compat-stream-1k"), get(g, "simdutf8-compat")))])
+            rows.append(
+                [
+                    text,
+                    size,
+                    fmt(auto),
+                    fmt(basic),
+                    fmt(get(g, "simdutf8-compat")),
+                    fmt(std),
+                    fmt(ratio(auto, basic)),
+                    fmt(ratio(auto, std)),
+                    fmt(ratio(get(g, "nvx-stream-64k"), auto)),
+                    fmt(ratio(get(g, "nvx-stream-1k"), auto)),
+                    fmt(ratio(get(g, "simdutf8-compat-stream-1k"), get(g, "simdutf8-compat"))),
+                ]
+            )
     print("### UTF-8, one-shot and streamed (GB/s and ratios)\n")
-    print(table(["text", "size", "nvx auto", "simdutf8 basic", "simdutf8 compat", "std", "nvx/basic", "nvx/std",
-                 "stream 64K/one-shot", "stream 1K/one-shot", "compat stream 1K/compat"], rows))
+    print(
+        table(
+            [
+                "text",
+                "size",
+                "nvx auto",
+                "simdutf8 basic",
+                "simdutf8 compat",
+                "std",
+                "nvx/basic",
+                "nvx/std",
+                "stream 64K/one-shot",
+                "stream 1K/one-shot",
+                "compat stream 1K/compat",
+            ],
+            rows,
+        )
+    )
 
     rows = []
     for text in TEXTS:
@@ -90,8 +117,24 @@ def main():
         row += [fmt(get(g, "naive")), fmt(ratio(get(g, "nvx-inplace-aligned"), get(g, "naive")))]
         rows.append(row)
     print("\n### XOR masking (GB/s and ratios)\n")
-    print(table(["size", "in place", "/ceiling", "to dst", "/memcpy", "in place (+1)", "/ceiling (+1)",
-                 "to dst (+1)", "/memcpy (+1)", "naive", "in place/naive"], rows))
+    print(
+        table(
+            [
+                "size",
+                "in place",
+                "/ceiling",
+                "to dst",
+                "/memcpy",
+                "in place (+1)",
+                "/ceiling (+1)",
+                "to dst (+1)",
+                "/memcpy (+1)",
+                "naive",
+                "in place/naive",
+            ],
+            rows,
+        )
+    )
 
     rows = []
     for size in SIZES:

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi python conformance asan fuzz"
+ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi python wheels conformance asan fuzz"
 STAGES="${NVX_STAGES:-$ALL_STAGES}"
 
 declare -a SUMMARY=()
@@ -23,7 +23,17 @@ run_stage() {
     echo "=== stage $name: ok in ${took} s ==="
 }
 
-stage_fmt() { cargo fmt --all --check; }
+stage_fmt() {
+    cargo fmt --all --check
+    # Python: ruff (lints and format) and mypy, pinned, in their own venv (config: pyproject.toml).
+    [[ -x .venv-lint/bin/python ]] || python3 -m venv .venv-lint
+    .venv-lint/bin/python -c "import ruff, mypy, packaging" 2>/dev/null ||
+        .venv-lint/bin/python -m pip install -q --disable-pip-version-check "ruff==0.17.6" "mypy==2.4.1" packaging
+    local py_sources=(python cffi_build.py tests/python integrations benches/*.py scripts/wheels/*.py)
+    .venv-lint/bin/ruff check -q "${py_sources[@]}"
+    .venv-lint/bin/ruff format -q --check "${py_sources[@]}"
+    .venv-lint/bin/mypy
+}
 stage_clippy() {
     cargo clippy --workspace --all-targets --locked -- -D warnings
     bash scripts/unsafe-count.sh >/dev/null # fails on an unsafe block without a SAFETY comment
@@ -45,6 +55,7 @@ stage_package() { cargo package --locked -p nvx-ws --allow-dirty 2>&1 | tail -3;
 stage_aarch64() { bash scripts/ci/aarch64.sh; }
 stage_c_abi() { bash scripts/ci/c-abi.sh; }
 stage_python() { bash scripts/ci/python.sh; }
+stage_wheels() { bash scripts/ci/wheels.sh; }
 stage_conformance() { bash scripts/ci/conformance.sh; }
 stage_asan() { bash scripts/ci/asan.sh; }
 stage_fuzz() { bash scripts/ci/fuzz.sh; }

@@ -4,13 +4,13 @@ keeps commented out for its own NVX, run on nvx through autobahn's own ``_test_u
 it is nvx that autobahn uses.
 """
 
-import nvx_ws
-import nvx_ws.autobahn
-from nvx_autobahn_plugin import REBOUND
-
 import autobahn.nvx
 import autobahn.websocket.protocol as protocol
 from autobahn.nvx.test import test_nvx_utf8validator as autobahn_nvx_tests
+from nvx_autobahn_plugin import REBOUND
+
+import nvx_ws
+import nvx_ws.autobahn
 
 
 class TestNvxUtf8ValidatorIncremental(autobahn_nvx_tests.TestNvxUtf8Validator):

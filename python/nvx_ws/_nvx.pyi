@@ -2,7 +2,6 @@
 # `lib` carries every function and constant of nvx.h; pointers are CFFI cdata (or bytes for const uint8_t *).
 from typing import Any, Union
 
-
 _Ptr = Any  # a cdata pointer; `bytes` is also accepted for `const uint8_t *`
 _In = Union[bytes, _Ptr]
 
@@ -16,6 +15,7 @@ class _Lib:
     NVX_STATUS_NULL_ARGUMENT: int
     NVX_STATUS_UNSUPPORTED: int
     NVX_STATUS_PANIC: int
+    NVX_STATUS_BUSY: int
     def nvx_version(self) -> _Ptr: ...
     def nvx_implementation_name(self) -> _Ptr: ...
     def nvx_set_implementation(self, name: _In) -> int: ...
@@ -56,7 +56,9 @@ class _Lib:
         valid_up_to: _Ptr,
         error_len: _Ptr,
     ) -> int: ...
-    def nvx_utf8vld_unmask_validate(self, utf8vld: _Ptr, xormask: _Ptr, data: _Ptr, length: int, status: _Ptr) -> int: ...
+    def nvx_utf8vld_unmask_validate(
+        self, utf8vld: _Ptr, xormask: _Ptr, data: _Ptr, length: int, status: _Ptr
+    ) -> int: ...
 
 ffi: Any
 lib: _Lib

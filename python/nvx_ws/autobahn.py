@@ -25,7 +25,7 @@ from .utf8 import Utf8Validator
 __all__ = ("install", "installed")
 
 # Module -> {name: nvx object}: every place autobahn 26.10.2 binds its validator and maskers.
-_BINDINGS = {
+_BINDINGS: dict[str, dict[str, object]] = {
     "autobahn.websocket.utf8validator": {"Utf8Validator": Utf8Validator},
     "autobahn.websocket.xormasker": {
         "XorMaskerNull": XorMaskerNull,
@@ -48,11 +48,9 @@ _BINDINGS = {
 }
 
 
-def _native_module(name):
+def _native_module(name: str) -> types.ModuleType:
     module = types.ModuleType(name, "nvx's libnvx standing in for autobahn's compiled %s" % name)
-    module.ffi = _nvx.ffi
-    module.lib = _nvx.lib
-    module.__nvx__ = True
+    module.__dict__.update(ffi=_nvx.ffi, lib=_nvx.lib, __nvx__=True)
     return module
 
 
@@ -66,8 +64,7 @@ def install() -> list[str]:
     for name in ("_nvx_utf8validator", "_nvx_xormasker"):
         sys.modules[name] = _native_module(name)
     websocket = importlib.import_module("autobahn.websocket")
-    websocket.HAS_NVX = True
-    websocket.USES_NVX = True
+    websocket.__dict__.update(HAS_NVX=True, USES_NVX=True)
     rebound = []
     for module_name, names in _BINDINGS.items():
         try:

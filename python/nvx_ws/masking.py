@@ -12,6 +12,7 @@ returns the masked bytes and advances ``pointer()`` by ``len(data)``, the phase 
 
 from __future__ import annotations
 
+from collections.abc import Sized
 from typing import TypeVar
 
 from ._buffers import Buffer, Key
@@ -32,7 +33,7 @@ __all__ = (
 )
 
 _mask_to = lib.nvx_mask_to
-T = TypeVar("T")
+T = TypeVar("T", bound=Sized)
 _mask = lib.nvx_mask
 
 

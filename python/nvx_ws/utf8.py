@@ -13,6 +13,8 @@ validator (``autobahn/websocket/utf8validator.py``, a byte-at-a-time DFA) for ev
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from ._buffers import Buffer
 from ._buffers import readable as _readable
 from ._nvx import ffi, lib
@@ -151,5 +153,5 @@ class Utf8Validator:
     def __deepcopy__(self, memo: object) -> Utf8Validator:
         return self.__copy__()
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> NoReturn:
         raise TypeError("cannot pickle a Utf8Validator (its state lives in libnvx)")

@@ -19,7 +19,10 @@ IMPORT_LINE = "from autobahn.websocket import USES_NVX\n"
 
 
 def _autobahn_src():
-    candidates = [os.environ.get("NVX_AUTOBAHN_SRC"), os.path.join(ROOT, "target", "autobahn-26.10.2", "src", "autobahn")]
+    candidates = [
+        os.environ.get("NVX_AUTOBAHN_SRC"),
+        os.path.join(ROOT, "target", "autobahn-26.10.2", "src", "autobahn"),
+    ]
     for path in candidates:
         if path and os.path.isfile(os.path.join(path, "websocket", "utf8validator.py")):
             return path
@@ -59,12 +62,35 @@ def reference():
 
 # Pieces that random UTF-8-ish data is made of: valid code points of every length and the classic invalid ones.
 VALID_PIECES = [
-    b"a", b"Hello, world ", b"\x00", b"\x7f", "é".encode(), "ß".encode(), "€".encode(), "中文".encode(),
-    "𝄞".encode(), "\U0010ffff".encode(), "\ud7ff".encode(), "\ue000".encode(), "\uffff".encode(),
+    b"a",
+    b"Hello, world ",
+    b"\x00",
+    b"\x7f",
+    "é".encode(),
+    "ß".encode(),
+    "€".encode(),
+    "中文".encode(),
+    "𝄞".encode(),
+    "\U0010ffff".encode(),
+    "\ud7ff".encode(),
+    "\ue000".encode(),
+    "\uffff".encode(),
 ]
 INVALID_PIECES = [
-    b"\x80", b"\xbf", b"\xc0\x80", b"\xc1\xbf", b"\xe0\x80\x80", b"\xed\xa0\x80", b"\xf0\x80\x80\x80",
-    b"\xf4\x90\x80\x80", b"\xf5", b"\xfe", b"\xff", b"\xc2", b"\xe2\x82", b"\xf0\x9f\x98",
+    b"\x80",
+    b"\xbf",
+    b"\xc0\x80",
+    b"\xc1\xbf",
+    b"\xe0\x80\x80",
+    b"\xed\xa0\x80",
+    b"\xf0\x80\x80\x80",
+    b"\xf4\x90\x80\x80",
+    b"\xf5",
+    b"\xfe",
+    b"\xff",
+    b"\xc2",
+    b"\xe2\x82",
+    b"\xf0\x9f\x98",
 ]
 
 

@@ -27,7 +27,7 @@ def header_ffi():
 
 
 def test_cdef_is_plain_c():
-    assert "/*" not in CDEF and "//" not in CDEF and "extern \"C\"" not in CDEF
+    assert "/*" not in CDEF and "//" not in CDEF and 'extern "C"' not in CDEF
     assert all(line.startswith("#define NVX_") for line in CDEF.splitlines() if line.startswith("#"))
 
 

@@ -1,9 +1,9 @@
 """unmask_validate and unmask_validate_inplace: mask then validate, in one call."""
 
 import pytest
-from conftest import random_message
 
 import nvx_ws
+from conftest import random_message
 
 KEY = b"\x9a\x01\x7e\xc3"
 

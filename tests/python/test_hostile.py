@@ -64,13 +64,32 @@ class WrongBuffer:
         return b"not a memoryview"
 
 
-WRONG_TYPES = [None, 0, -1, 1 << 100, 3.5, float("nan"), 1j, "text", "", [1, 2], (1,), {1: 2}, {1}, Opaque(),
-               Opaque, len, iter([1, 2]), NotImplemented, Ellipsis]
+WRONG_TYPES = [
+    None,
+    0,
+    -1,
+    1 << 100,
+    3.5,
+    float("nan"),
+    1j,
+    "text",
+    "",
+    [1, 2],
+    (1,),
+    {1: 2},
+    {1},
+    Opaque(),
+    Opaque,
+    len,
+    iter([1, 2]),
+    NotImplemented,
+    Ellipsis,
+]
 
 
 @pytest.mark.parametrize("data", WRONG_TYPES, ids=lambda d: type(d).__name__)
 def test_every_wrong_type_raises_type_error_everywhere(data):
-    for name, call in readers(data) + writers(data):
+    for _name, call in readers(data) + writers(data):
         with pytest.raises(TypeError):
             call()
 
@@ -79,7 +98,7 @@ def test_every_wrong_type_raises_type_error_everywhere(data):
 def test_broken_buffer_protocol_raises(obj):
     # Before 3.12 (and on PyPy 3.9) __buffer__ is not the buffer protocol: TypeError. From 3.12 the error of
     # __buffer__ itself (RuntimeError) or the interpreter's complaint about its result (TypeError) comes through.
-    for name, call in readers(obj) + writers(obj):
+    for _name, call in readers(obj) + writers(obj):
         with pytest.raises((TypeError, RuntimeError)):
             call()
 
@@ -110,7 +129,7 @@ def test_non_contiguous_views_refused_and_untouched():
     base = bytearray((TEXT * 8)[:64])
     before = bytes(base)
     for view in (memoryview(base)[::2], memoryview(base)[::-1], memoryview(base).cast("B", (8, 8))[::2]):
-        for name, call in readers(view) + writers(view):
+        for _name, call in readers(view) + writers(view):
             with pytest.raises(TypeError):
                 call()
     assert base == before
@@ -121,7 +140,7 @@ def test_read_only_buffers_refused_for_writing_and_untouched():
     candidates = [TEXT, memoryview(TEXT), memoryview(bytearray(TEXT)).toreadonly(), ro_mmap, LyingLength(TEXT)]
     for data in candidates:
         before = bytes(data)
-        for name, call in writers(data):
+        for _name, call in writers(data):
             with pytest.raises(TypeError):
                 call()
         assert bytes(data) == before
@@ -138,7 +157,7 @@ def test_writable_mmap_and_released_views():
         nvx_ws.is_valid(m)
     view = memoryview(bytearray(8))
     view.release()
-    for name, call in readers(view) + writers(view):
+    for _name, call in readers(view) + writers(view):
         with pytest.raises(ValueError):  # "operation forbidden on released memoryview object"
             call()
 
@@ -153,14 +172,28 @@ def test_keys_of_wrong_length_or_range_raise_value_error(key):
 
 @pytest.mark.parametrize("key", [None, 1234, 4.0, "abcd", Opaque(), [1.0, 2.0, 3.0, 4.0], [None] * 4])
 def test_keys_of_wrong_type_raise_type_error(key):
-    for call in (lambda: nvx_ws.mask(TEXT, key), lambda: nvx_ws.mask_inplace(bytearray(TEXT), key),
-                 lambda: nvx_ws.unmask_validate(TEXT, key), lambda: nvx_ws.XorMaskerSimple(key)):
+    for call in (
+        lambda: nvx_ws.mask(TEXT, key),
+        lambda: nvx_ws.mask_inplace(bytearray(TEXT), key),
+        lambda: nvx_ws.unmask_validate(TEXT, key),
+        lambda: nvx_ws.XorMaskerSimple(key),
+    ):
         with pytest.raises(TypeError):
             call()
 
 
-@pytest.mark.parametrize("key", [bytearray(KEY), memoryview(KEY), list(KEY), tuple(KEY), array.array("B", KEY),
-                                 memoryview(b"xx" + KEY)[2:], memoryview(KEY * 2)[::2]])
+@pytest.mark.parametrize(
+    "key",
+    [
+        bytearray(KEY),
+        memoryview(KEY),
+        list(KEY),
+        tuple(KEY),
+        array.array("B", KEY),
+        memoryview(b"xx" + KEY)[2:],
+        memoryview(KEY * 2)[::2],
+    ],
+)
 def test_any_four_byte_key_works(key):
     want = nvx_ws.mask(TEXT, KEY) if len(bytes(key)) == 4 and bytes(key) == KEY else None
     got = nvx_ws.mask(TEXT, key)
@@ -195,8 +228,11 @@ class WeirdPhase:
 
 @pytest.mark.parametrize("phase", [1.5, "1", None, b"\x01", WeirdPhase(1 << 70), WeirdPhase(-1), WeirdPhase("x")])
 def test_phases_of_wrong_type_or_range_raise(phase):
-    for call in (lambda: nvx_ws.mask(TEXT, KEY, phase), lambda: nvx_ws.mask_inplace(bytearray(TEXT), KEY, phase),
-                 lambda: nvx_ws.unmask_validate(TEXT, KEY, phase)):
+    for call in (
+        lambda: nvx_ws.mask(TEXT, KEY, phase),
+        lambda: nvx_ws.mask_inplace(bytearray(TEXT), KEY, phase),
+        lambda: nvx_ws.unmask_validate(TEXT, KEY, phase),
+    ):
         with pytest.raises((TypeError, OverflowError)):
             call()
 

@@ -1,25 +1,37 @@
 """UTF-8: Utf8Validator against autobahn's pure-Python validator, the one-shot functions against Python's codec."""
 
 import pytest
-from conftest import random_message, random_splits
 
 import nvx_ws
+from conftest import random_message, random_splits
 
 # (chunks, autobahn's quads): the fragmented vectors of tests/vectors.rs (autobahn testsuite case numbers and
 # autobahn's own incremental test).
 FRAGMENTS = [
     ([b"", b"", b""], [(True, True, 0, 0), (True, True, 0, 0), (True, True, 0, 0)]),
     ([b"", b"middle frame payload", b""], [(True, True, 0, 0), (True, True, 20, 20), (True, True, 0, 20)]),
-    ([b"Hello-\xc2\xb5@\xc3\x9f\xc3\xb6\xc3\xa4", b"\xc3\xbc\xc3\xa0\xc3\xa1-UTF-8!!"], [(True, True, 15, 15), (True, True, 14, 29)]),
-    ([b"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5", b"\xf4\x90\x80\x80", b"edited"], [(True, True, 11, 11), (False, False, 1, 12), (False, False, 0, 12)]),
-    ([b"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xf4", b"\x90", b"\x80\x80edited"], [(True, False, 12, 12), (False, False, 0, 12), (False, False, 0, 12)]),
+    (
+        [b"Hello-\xc2\xb5@\xc3\x9f\xc3\xb6\xc3\xa4", b"\xc3\xbc\xc3\xa0\xc3\xa1-UTF-8!!"],
+        [(True, True, 15, 15), (True, True, 14, 29)],
+    ),
+    (
+        [b"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5", b"\xf4\x90\x80\x80", b"edited"],
+        [(True, True, 11, 11), (False, False, 1, 12), (False, False, 0, 12)],
+    ),
+    (
+        [b"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xf4", b"\x90", b"\x80\x80edited"],
+        [(True, False, 12, 12), (False, False, 0, 12), (False, False, 0, 12)],
+    ),
     ([b"\xc2\xb5@\xc3\x9f\xc3\xb6\xc3\xa4\xc3\xbc\xc3\xa0\xc3\xa1"], [(True, True, 15, 15)]),
     ([b"\xf5"], [(False, False, 0, 0)]),
     ([b"edited", b"\xed\xa0\x80"], [(True, True, 6, 6), (False, False, 1, 7)]),
     ([b"edit", b"ed\xed\xa0\x80"], [(True, True, 4, 4), (False, False, 3, 7)]),
     ([b"edited\xed", b"\xa0\x80"], [(True, False, 7, 7), (False, False, 0, 7)]),
     # After a reject: a non-empty chunk is (False, False, 0, total), an empty one (True, False, 0, total).
-    ([b"ab\xff", b"", b"cd", b""], [(False, False, 2, 2), (True, False, 0, 2), (False, False, 0, 2), (True, False, 0, 2)]),
+    (
+        [b"ab\xff", b"", b"cd", b""],
+        [(False, False, 2, 2), (True, False, 0, 2), (False, False, 0, 2), (True, False, 0, 2)],
+    ),
     ([b"\xe2\x82", b""], [(True, False, 2, 2), (True, False, 0, 2)]),
 ]
 
@@ -37,7 +49,7 @@ def feed(cls, chunks):
 
 
 def test_matches_autobahn_on_random_messages_and_splits(reference, rng):
-    for i in range(600):
+    for _i in range(600):
         data = random_message(rng, rng.randrange(0, 40), invalid_rate=rng.choice((0.0, 0.02, 0.2)))
         chunks = random_splits(rng, data, 6)
         assert feed(nvx_ws.Utf8Validator, chunks) == feed(reference.Utf8Validator, chunks), chunks
@@ -82,7 +94,6 @@ def test_validators_are_independent():
     assert a.validate(b"\xe2\x82") == (True, False, 2, 2)
     assert b.validate(b"\xac") == (False, False, 0, 0)
     assert a.validate(b"\xac") == (True, True, 1, 3)
-
 
 
 def test_one_shot_agrees_with_the_codec_and_autobahn(reference, rng):
