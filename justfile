@@ -13,7 +13,7 @@ PY_SOURCES := "python cffi_build.py tests/python integrations benches/*.py scrip
 default:
     @just --list
 
-# The main job: build in release, print CPU features, the kernels selected and nvx beside its peers.
+# The main job: the Rust report (CPU, kernels, nvx vs peers), then autobahn on loopback with nvx vs its own NVX.
 main:
     bash scripts/main.sh
 
@@ -55,6 +55,30 @@ check-format venv="cpy311": (install-tools venv)
 # mypy over the package and the build backend (config: pyproject.toml [tool.mypy]).
 check-typing venv="cpy311": (install-tools venv)
     .venv-{{venv}}/bin/mypy
+
+# The Python suite on CPython 3.11-3.13 and PyPy, autobahn's tests with nvx, the loopback test.
+test-python:
+    bash scripts/ci/python.sh
+
+# The Rust tests under AddressSanitizer (nightly).
+test-asan:
+    bash scripts/ci/asan.sh
+
+# A bounded fuzz run of every target (about 3 minutes); SECONDS per target for a long run, e.g. `just fuzz 3600`.
+fuzz SECONDS="40":
+    NVX_FUZZ_SECONDS={{SECONDS}} bash scripts/ci/fuzz.sh
+
+# Autobahn|Testsuite, autobahn with nvx: MODE ci (1-7, 9, 10), bench (3 servers side by side), deflate (12, 13), all.
+conformance MODE="ci":
+    bash scripts/ci/conformance.sh {{MODE}}
+
+# The Python benchmark on CPython 3.11 and PyPy (about 6 minutes), into target/bench-python/.
+bench-python:
+    bash scripts/bench-python.sh
+
+# The aarch64 wheel alone: cross-built, tested in a Debian arm64 root under qemu.
+build-aarch64:
+    bash scripts/wheels/aarch64.sh
 
 # The full criterion benchmark (about 15 minutes), then the ratio tables for benches/RESULTS.md.
 bench FILTER="":
