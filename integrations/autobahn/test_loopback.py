@@ -38,7 +38,7 @@ def calls(monkeypatch):
         return call
 
     monkeypatch.setattr(nvx_ws.masking, "_mask_to", counting("mask", nvx_ws.masking._mask_to))
-    monkeypatch.setattr(nvx_ws.utf8, "_validate_status", counting("validate", nvx_ws.utf8._validate_status))
+    monkeypatch.setattr(nvx_ws.utf8, "_vld_validate", counting("validate", nvx_ws.utf8._vld_validate))
     return counts
 
 
