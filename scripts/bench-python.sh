@@ -15,6 +15,7 @@
 #   NVX_BENCH_ARGS=--quick bash scripts/bench-python.sh     # the smoke run (seconds), e.g. to try the setup
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/python.sh # pyenv_python
 
 ROOT=$PWD
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
@@ -32,13 +33,6 @@ step() {
     local start=$SECONDS
     "$@"
     echo "bench-python: $name: done ($((SECONDS - start)) s)"
-}
-
-pyenv_python() {
-    local version
-    version=$(pyenv versions --bare | grep -xE "$1\.[0-9]+" | sort -V | tail -n 1)
-    [[ -n $version ]] || { echo "bench-python: no CPython $1 in pyenv" >&2; return 1; }
-    echo "$(pyenv root)/versions/$version/bin/python"
 }
 
 fetch_autobahn_sdist() {

@@ -14,25 +14,17 @@
 # venv (a minute or two).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/python.sh # pyenv_python
 
 cargo run --locked --release --example report
 
 VENV=.venv-demo
 AUTOBAHN_VERSION=26.10.2
 
-python311() {
-    local version
-    if command -v pyenv >/dev/null; then
-        version=$(pyenv versions --bare | grep -xE '3\.11\.[0-9]+' | sort -V | tail -n 1)
-        [[ -n $version ]] && { echo "$(pyenv root)/versions/$version/bin/python"; return; }
-    fi
-    command -v python3.11 || { echo "main: CPython 3.11 is needed (pyenv install 3.11)" >&2; return 1; }
-}
-
 echo
 echo "== nvx_ws and autobahn $AUTOBAHN_VERSION"
 cargo build --locked --release -q -p nvx-ws-ffi
-[[ -x $VENV/bin/python ]] || "$(python311)" -m venv "$VENV"
+[[ -x $VENV/bin/python ]] || "$(pyenv_python 3.11)" -m venv "$VENV"
 if ! "$VENV/bin/python" -c "import autobahn, cffi, setuptools, sys; sys.exit(autobahn.__version__ != '$AUTOBAHN_VERSION')" \
     2>/dev/null; then
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check "autobahn==$AUTOBAHN_VERSION" cffi "setuptools>=77"

@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
+source scripts/lib/python.sh # pyenv_python
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 LIBNVX=$ROOT/$TARGET_DIR/release/libnvx.a
 VERSION=26.10.2
@@ -21,8 +22,7 @@ VENV=.venv-autobahn-nvx
 [[ -f $LIBNVX ]] || { echo "sdist_build: $LIBNVX missing: cargo build --release -p nvx-ws-ffi" >&2; exit 1; }
 
 if [[ ! -x $VENV/bin/python ]]; then
-    py="$(pyenv root)/versions/$(pyenv versions --bare | grep -xE '3\.11\.[0-9]+' | sort -V | tail -n 1)/bin/python"
-    "$py" -m venv "$VENV"
+    "$(pyenv_python 3.11)" -m venv "$VENV"
 fi
 "$VENV/bin/python" -c "import pytest" 2>/dev/null || "$VENV/bin/python" -m pip install -q --disable-pip-version-check pytest
 

@@ -21,6 +21,7 @@
 # crash, wstest itself), anything else from a failed install or build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/python.sh # pyenv_python
 
 MODE=${1:-${NVX_CONFORMANCE:-ci}}
 HERE=integrations/autobahn/conformance
@@ -42,14 +43,6 @@ step() {
     local start=$SECONDS
     "$@"
     echo "conformance: $name: ok ($((SECONDS - start)) s)"
-}
-
-# pyenv_python 2.7: the newest pyenv CPython of that minor version.
-pyenv_python() {
-    local version
-    version=$(pyenv versions --bare | grep -xE "${1//./\\.}\.[0-9]+" | sort -V | tail -n 1)
-    [[ -n $version ]] || { echo "conformance: no CPython $1 in pyenv" >&2; return 1; }
-    echo "$(pyenv root)/versions/$version/bin/python"
 }
 
 # fresh VENV REQUIREMENTS: whether VENV was installed from exactly this requirements file.

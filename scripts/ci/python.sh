@@ -13,6 +13,7 @@
 #                                                            cpython312 cpython313
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/python.sh # pyenv_python
 
 ROOT=$PWD
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
@@ -58,14 +59,6 @@ run_suite() {
     "$venv/bin/python" cffi_build.py
     PYTHONPATH=$ROOT/python "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/python 2>&1 | tail -n 12
     return "${PIPESTATUS[0]}"
-}
-
-# pyenv_python 3.12: the newest pyenv CPython of that minor version.
-pyenv_python() {
-    local version
-    version=$(pyenv versions --bare | grep -xE "$1\.[0-9]+" | sort -V | tail -n 1)
-    [[ -n $version ]] || { echo "python: no CPython $1 in pyenv" >&2; return 1; }
-    echo "$(pyenv root)/versions/$version/bin/python"
 }
 
 # run_installed VENV: the wheel `pip wheel .` builds, installed into VENV, and the suite against it (no PYTHONPATH).

