@@ -15,7 +15,7 @@
 #   NVX_BENCH_ARGS=--quick bash scripts/bench-python.sh     # the smoke run (seconds), e.g. to try the setup
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/lib/python.sh # pyenv_python
+source scripts/lib/python.sh # pyenv_python, fetch_autobahn_sdist
 
 ROOT=$PWD
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
@@ -33,15 +33,6 @@ step() {
     local start=$SECONDS
     "$@"
     echo "bench-python: $name: done ($((SECONDS - start)) s)"
-}
-
-fetch_autobahn_sdist() {
-    [[ -f $NVX_AUTOBAHN_SRC/websocket/utf8validator.py ]] && return
-    local tmp
-    tmp=$(mktemp -d)
-    python3 -m pip download -q --no-deps --no-binary :all: -d "$tmp" "autobahn==$AUTOBAHN_VERSION"
-    tar xzf "$tmp/autobahn-$AUTOBAHN_VERSION.tar.gz" -C "$ROOT/$TARGET_DIR"
-    rm -rf "$tmp"
 }
 
 # bench NAME VENV: nvx_ws built in place for VENV's interpreter, then the benchmark pinned to CPU 1.
@@ -95,7 +86,7 @@ assert int(s.__version__.split('.')[0]) >= 77" 2>/dev/null; then
 }
 
 step "libnvx (release)" cargo build --locked --release -q -p nvx-ws-ffi
-step "autobahn $AUTOBAHN_VERSION sdist" fetch_autobahn_sdist
+step "autobahn $AUTOBAHN_VERSION sdist" fetch_autobahn_sdist "$AUTOBAHN_VERSION" "$ROOT/$TARGET_DIR"
 for py in $PYTHONS; do
     "$py"
 done

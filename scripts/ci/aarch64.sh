@@ -13,6 +13,7 @@
 #   NVX_AARCH64_BENCHES=0 bash scripts/ci/aarch64.sh   # tests only
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/apt.sh # as_root, apt_install_with_arm64
 
 TARGET=aarch64-unknown-linux-gnu
 PACKAGES=(rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
@@ -28,35 +29,7 @@ quiet() {
     fi
 }
 
-as_root() {
-    if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
-}
-
-installed() {
-    [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
-}
-
-install_tools() {
-    local added_arch=0 missing=() pkg
-    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-        as_root dpkg --add-architecture arm64
-        added_arch=1
-    fi
-    for pkg in "${PACKAGES[@]}"; do
-        installed "$pkg" || missing+=("$pkg")
-    done
-    if ((${#missing[@]} == 0)); then
-        return
-    fi
-    echo "installing: ${missing[*]}"
-    # The arm64 package lists exist only after an update that follows --add-architecture.
-    if ((added_arch)) || ! apt-cache show libstd-rust-web-dev:arm64 >/dev/null 2>&1; then
-        quiet as_root apt-get update
-    fi
-    quiet as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-}
-
-install_tools
+apt_install_with_arm64 "${PACKAGES[@]}"
 
 # Debian's toolchain for this build only (rustup's proxies in ~/.cargo/bin come first on PATH).
 CARGO=/usr/bin/cargo

@@ -13,7 +13,7 @@
 #                                                            cpython312 cpython313
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source scripts/lib/python.sh # pyenv_python
+source scripts/lib/python.sh # pyenv_python, fetch_autobahn_sdist
 
 ROOT=$PWD
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
@@ -33,15 +33,6 @@ step() {
 }
 
 build_libnvx() { cargo build --locked --release -q -p nvx-ws-ffi; }
-
-fetch_autobahn_sdist() {
-    [[ -f $NVX_AUTOBAHN_SRC/websocket/utf8validator.py ]] && return
-    local tmp
-    tmp=$(mktemp -d)
-    python3 -m pip download -q --no-deps --no-binary :all: -d "$tmp" "autobahn==$AUTOBAHN_VERSION"
-    tar xzf "$tmp/autobahn-$AUTOBAHN_VERSION.tar.gz" -C "$ROOT/$TARGET_DIR"
-    rm -rf "$tmp"
-}
 
 # venv_for NAME INTERPRETER: a venv with the test dependencies (and cffi where it is not built in).
 venv_for() {
@@ -113,7 +104,7 @@ pypy() {
 }
 
 step "libnvx (release)" build_libnvx
-step "autobahn $AUTOBAHN_VERSION sdist" fetch_autobahn_sdist
+step "autobahn $AUTOBAHN_VERSION sdist" fetch_autobahn_sdist "$AUTOBAHN_VERSION" "$ROOT/$TARGET_DIR"
 for py in $PYTHONS; do
     "$py"
 done

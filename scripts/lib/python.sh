@@ -14,3 +14,15 @@ pyenv_python() {
     echo "no CPython $1: pyenv install $1" >&2
     return 1
 }
+
+# fetch_autobahn_sdist VERSION DIR: autobahn's sdist (its pure-Python classes are the tests' reference, its NVX
+# sources the benchmark's peer), unpacked once into DIR/autobahn-VERSION.
+fetch_autobahn_sdist() {
+    local version=$1 dir=$2 tmp
+    [[ -f $dir/autobahn-$version/src/autobahn/websocket/utf8validator.py ]] && return
+    tmp=$(mktemp -d)
+    python3 -m pip download -q --no-deps --no-binary :all: -d "$tmp" "autobahn==$version"
+    mkdir -p "$dir"
+    tar xzf "$tmp/autobahn-$version.tar.gz" -C "$dir"
+    rm -rf "$tmp"
+}

@@ -18,6 +18,7 @@
 #   NVX_ARM64_ROOT_REBUILD=1 bash scripts/wheels/aarch64.sh   # makes the arm64 root afresh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/apt.sh # as_root, apt_install_with_arm64
 ROOT_DIR=$PWD
 
 TARGET=aarch64-unknown-linux-gnu
@@ -46,10 +47,6 @@ quiet() {
     fi
 }
 
-as_root() {
-    if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
-}
-
 started=$SECONDS
 step_start=$SECONDS
 step() {
@@ -58,29 +55,6 @@ step() {
 }
 done_step() {
     echo "   done in $((SECONDS - step_start)) s"
-}
-
-installed() {
-    [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
-}
-
-install_host_packages() {
-    local added_arch=0 missing=() pkg
-    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-        as_root dpkg --add-architecture arm64
-        added_arch=1
-    fi
-    for pkg in "${HOST_PACKAGES[@]}"; do
-        installed "$pkg" || missing+=("$pkg")
-    done
-    if ((${#missing[@]} == 0)); then
-        return
-    fi
-    echo "   installing: ${missing[*]}"
-    if ((added_arch)) || ! apt-cache show libstd-rust-web-dev:arm64 >/dev/null 2>&1; then
-        quiet as_root apt-get update
-    fi
-    quiet as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
 # qemu-user-static's binfmt entry, registered by hand where no systemd-binfmt does it (containers, VMs without
@@ -161,7 +135,7 @@ make_venv() {
 
 # ---------------------------------------------------------------------------------------------------------------
 step "host packages, binfmt_misc, build venv"
-install_host_packages
+apt_install_with_arm64 "${HOST_PACKAGES[@]}"
 setup_binfmt
 make_venv
 echo "   $(/usr/bin/rustc --version), zig $("$VENV/bin/python" -m ziglang version), qemu $(qemu-aarch64-static --version | head -1 | awk '{print $3}')"
