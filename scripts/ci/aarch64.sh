@@ -3,7 +3,8 @@
 #
 # Installs what it needs itself (Debian 12, root or sudo), skipping what is already there:
 #   arm64 as a foreign dpkg architecture; Debian's rustc-web/cargo-web (1.96) with the aarch64 standard library
-#   (libstd-rust-web-dev:arm64); the aarch64 cross gcc and libc; qemu-user.
+#   (libstd-rust-web-dev:arm64); the aarch64 cross gcc and libc; qemu-user-static, with its binfmt_misc entry
+#   registered (tests/threads.rs re-executes its own test binary, which the host kernel starts only through it).
 # The aarch64 build uses Debian's /usr/bin/cargo and /usr/bin/rustc (rustup's toolchain has no aarch64 std here);
 # the host build keeps rustup's. Test executables are linked statically: a dynamically linked aarch64 program that
 # starts threads hangs under qemu-user on this kind of machine, and libtest runs every test on a thread.
@@ -13,10 +14,11 @@
 #   NVX_AARCH64_BENCHES=0 bash scripts/ci/aarch64.sh   # tests only
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source scripts/lib/apt.sh # as_root, apt_install_with_arm64
+source scripts/lib/apt.sh    # as_root, apt_install_with_arm64
+source scripts/lib/binfmt.sh # binfmt_register
 
 TARGET=aarch64-unknown-linux-gnu
-PACKAGES=(rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
+PACKAGES=(rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -30,6 +32,7 @@ quiet() {
 }
 
 apt_install_with_arm64 "${PACKAGES[@]}"
+binfmt_register qemu-aarch64
 
 # Debian's toolchain for this build only (rustup's proxies in ~/.cargo/bin come first on PATH).
 CARGO=/usr/bin/cargo
@@ -38,7 +41,7 @@ export CARGO_TARGET_DIR=target/aarch64
 export CARGO_TERM_COLOR=never
 # Static linking for the target only; host build scripts are unaffected.
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C target-feature=+crt-static"
-echo "toolchain: $($RUSTC --version), $($CARGO --version), $(qemu-aarch64 --version | head -1)"
+echo "toolchain: $($RUSTC --version), $($CARGO --version), $(qemu-aarch64-static --version | head -1)"
 
 # Unit and integration tests (doc tests are not run: rustdoc cannot cross-run them without a nightly flag).
 quiet "$CARGO" test --locked -p nvx-ws --target "$TARGET" --lib --tests --no-run
@@ -49,13 +52,12 @@ quiet "$CARGO" test --locked -p nvx-ws --target "$TARGET" --lib --tests --no-run
 quiet "$CARGO" build --locked -p nvx-ws --target "$TARGET" --lib --no-default-features
 echo "no_std: library built for $TARGET"
 
-# The C ABI tests: libnvx.a for aarch64, the C test program cross-compiled and linked statically, run under qemu.
+# The C ABI tests (every program: test_nvx, test_threads, test_hostile): libnvx.a for aarch64, each program
+# cross-compiled and linked statically, run under qemu.
 quiet "$CARGO" build --locked -p nvx-ws-ffi --release --target "$TARGET"
-mkdir -p "$CARGO_TARGET_DIR/c-tests"
-aarch64-linux-gnu-gcc -std=c99 -Wall -Wextra -Wpedantic -Werror -O1 -Iinclude -static -pthread tests/c/test_nvx.c \
-    "$CARGO_TARGET_DIR/$TARGET/release/libnvx.a" -ldl -lm -o "$CARGO_TARGET_DIR/c-tests/test_nvx"
-echo -n "C ABI tests (aarch64, qemu): "
-qemu-aarch64 "$CARGO_TARGET_DIR/c-tests/test_nvx" | tail -1
+echo "C ABI tests (aarch64, qemu):"
+NVX_CROSS_CC=aarch64-linux-gnu-gcc NVX_CROSS_RUNNER=qemu-aarch64-static NVX_C_TESTS_OUT=$CARGO_TARGET_DIR/c-tests \
+    bash tests/c/run.sh cross "$CARGO_TARGET_DIR/$TARGET/release" | sed 's/^/   /'
 
 if [[ ${NVX_AARCH64_BENCHES:-1} != 0 && -f benches/throughput.rs ]]; then
     # Under emulation timings mean nothing: each benchmark runs once (criterion's --test), on inputs up to 16 KiB.

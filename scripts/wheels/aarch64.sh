@@ -18,7 +18,8 @@
 #   NVX_ARM64_ROOT_REBUILD=1 bash scripts/wheels/aarch64.sh   # makes the arm64 root afresh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source scripts/lib/apt.sh # as_root, apt_install_with_arm64
+source scripts/lib/apt.sh    # as_root, apt_install_with_arm64
+source scripts/lib/binfmt.sh # binfmt_register
 ROOT_DIR=$PWD
 
 TARGET=aarch64-unknown-linux-gnu
@@ -55,24 +56,6 @@ step() {
 }
 done_step() {
     echo "   done in $((SECONDS - step_start)) s"
-}
-
-# qemu-user-static's binfmt entry, registered by hand where no systemd-binfmt does it (containers, VMs without
-# systemd as PID 1). Its F flag opens the interpreter at registration, so aarch64 programs run inside a chroot.
-BINFMT=/proc/sys/fs/binfmt_misc
-setup_binfmt() {
-    if [[ ! -e $BINFMT/register ]]; then
-        as_root mount -t binfmt_misc binfmt_misc "$BINFMT"
-    fi
-    if [[ ! -e $BINFMT/qemu-aarch64 ]]; then
-        as_root sh -c "cat /usr/lib/binfmt.d/qemu-aarch64.conf > $BINFMT/register"
-    fi
-    if ! grep -q '^enabled' "$BINFMT/qemu-aarch64" || ! grep -q '^flags:.*F' "$BINFMT/qemu-aarch64"; then
-        echo "the binfmt_misc entry qemu-aarch64 is disabled or lacks the F flag (qemu-user-binfmt's?):" >&2
-        cat "$BINFMT/qemu-aarch64" >&2
-        echo "remove it (echo -1 > $BINFMT/qemu-aarch64) and run again" >&2
-        return 1
-    fi
 }
 
 unmount_below() {
@@ -136,7 +119,7 @@ make_venv() {
 # ---------------------------------------------------------------------------------------------------------------
 step "host packages, binfmt_misc, build venv"
 apt_install_with_arm64 "${HOST_PACKAGES[@]}"
-setup_binfmt
+binfmt_register qemu-aarch64
 make_venv
 echo "   $(/usr/bin/rustc --version), zig $("$VENV/bin/python" -m ziglang version), qemu $(qemu-aarch64-static --version | head -1 | awk '{print $3}')"
 done_step

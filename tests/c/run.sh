@@ -8,15 +8,18 @@
 #             TSan checks the C side and what it sees of the synchronisation, see docs/reliability.md)
 #   valgrind  the static build, run under valgrind --error-exitcode=1 --leak-check=full
 #   cxx       the header compiled as C++11 and linked with libnvx.a
+#   cross     every program built by $NVX_CROSS_CC (a cross compiler, or `cc -m32`) with the static flags, linked
+#             statically (-static) with a libnvx.a of that target, and run by $NVX_CROSS_RUNNER (qemu-aarch64-static,
+#             say; empty: run directly). Used by the foreign-target stages (scripts/ci/aarch64.sh).
 #
 #   bash tests/c/run.sh MODE [LIBDIR]      # LIBDIR: target/release by default
 # scripts/ci/c-abi.sh runs every mode after building the library; each program prints "N passed, M failed".
 # test_hostile.c's deliberate use after free (a best-effort check) is compiled in the static and dynamic modes only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mode=${1:?mode: static, dynamic, asan, tsan, valgrind or cxx}
+mode=${1:?mode: static, dynamic, asan, tsan, valgrind, cxx or cross}
 libdir=$(cd "${2:-target/release}" && pwd)
-out=target/c-tests
+out=${NVX_C_TESTS_OUT:-target/c-tests}
 mkdir -p "$out"
 CFLAGS=(-std=c99 -Wall -Wextra -Wpedantic -Werror -O1 -g -Iinclude -Itests/c)
 # What rustc says a staticlib needs (`--print native-static-libs`), as far as glibc does not already provide it.
@@ -64,6 +67,13 @@ for program in "${PROGRAMS[@]}"; do
             -o "$out/${program}_valgrind"
         valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
             "$out/${program}_valgrind"
+        ;;
+    cross)
+        # shellcheck disable=SC2046,SC2086
+        ${NVX_CROSS_CC:?NVX_CROSS_CC: the compiler for the target} "${CFLAGS[@]}" $(native_flags "$program") \
+            -static -pthread "$src" "$libdir/libnvx.a" "${STATIC_LIBS[@]}" -o "$out/${program}_cross"
+        # shellcheck disable=SC2086
+        ${NVX_CROSS_RUNNER:-} "$out/${program}_cross"
         ;;
     cxx)
         [[ $program == test_nvx ]] || continue
