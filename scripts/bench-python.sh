@@ -15,6 +15,7 @@
 #   NVX_BENCH_ARGS=--quick bash scripts/bench-python.sh     # the smoke run (seconds), e.g. to try the setup
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/apt.sh    # apt_install
 source scripts/lib/python.sh # pyenv_python, fetch_autobahn_sdist
 
 ROOT=$PWD
@@ -67,12 +68,7 @@ build_autobahn_nvx() {
 
 pypy() {
     local venv=.venv-bench-pypy
-    if ! command -v pypy3 >/dev/null || ! dpkg -s pypy3-dev pypy3-venv >/dev/null 2>&1; then
-        echo "bench-python: installing pypy3 pypy3-dev pypy3-venv"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq
-        apt-get install -y -qq pypy3 pypy3-dev pypy3-venv >/dev/null
-    fi
+    apt_install pypy3 pypy3-dev pypy3-venv
     [[ -x $venv/bin/python ]] || pypy3 -m venv "$venv"
     if ! "$venv/bin/python" -c "import wsaccel, websockets, aiohttp, setuptools as s
 assert int(s.__version__.split('.')[0]) >= 77" 2>/dev/null; then

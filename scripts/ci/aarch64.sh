@@ -14,7 +14,7 @@
 #   NVX_AARCH64_BENCHES=0 bash scripts/ci/aarch64.sh   # tests only
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source scripts/lib/apt.sh    # as_root, apt_install_with_arm64
+source scripts/lib/apt.sh    # as_root, apt_install
 source scripts/lib/binfmt.sh # binfmt_register
 
 TARGET=aarch64-unknown-linux-gnu
@@ -31,7 +31,7 @@ quiet() {
     fi
 }
 
-apt_install_with_arm64 "${PACKAGES[@]}"
+apt_install "${PACKAGES[@]}"
 binfmt_register qemu-aarch64
 
 # Debian's toolchain for this build only (rustup's proxies in ~/.cargo/bin come first on PATH).

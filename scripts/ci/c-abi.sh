@@ -9,6 +9,7 @@
 #   NVX_C_MODES="static asan" bash scripts/ci/c-abi.sh   # a subset of the test modes
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/apt.sh # apt_install
 
 CBINDGEN_VERSION=0.29.4
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
@@ -26,17 +27,7 @@ step() {
 }
 
 install_system_tools() {
-    local missing=()
-    command -v cc >/dev/null || missing+=(gcc)
-    command -v g++ >/dev/null || missing+=(g++)
-    command -v valgrind >/dev/null || missing+=(valgrind)
-    command -v nm >/dev/null || missing+=(binutils)
-    if ((${#missing[@]})); then
-        echo "c-abi: installing ${missing[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq
-        apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
+    apt_install gcc g++ valgrind binutils
 }
 
 install_cbindgen() {

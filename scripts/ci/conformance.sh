@@ -21,6 +21,7 @@
 # crash, wstest itself), anything else from a failed install or build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/apt.sh    # apt_install
 source scripts/lib/python.sh # pyenv_python
 
 MODE=${1:-${NVX_CONFORMANCE:-ci}}
@@ -52,7 +53,7 @@ stamp() { sha256sum "$2" >"$1/.requirements.sha256"; }
 wstest_venv() {
     local requirements=$HERE/requirements-wstest.txt
     fresh "$WSTEST_VENV" && return
-    command -v gcc >/dev/null || { apt-get update -qq && apt-get install -y -qq gcc >/dev/null; } # wsaccel
+    apt_install gcc # wsaccel
     local py27 bootstrap=$OUT/virtualenv-$VIRTUALENV_VERSION-py27
     py27=$(pyenv_python 2.7)
     # virtualenv goes into a directory of its own, not into pyenv's interpreter.

@@ -13,6 +13,7 @@
 #                                                            cpython312 cpython313
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/apt.sh    # apt_install
 source scripts/lib/python.sh # pyenv_python, fetch_autobahn_sdist
 
 ROOT=$PWD
@@ -93,12 +94,7 @@ cpython313() {
 }
 
 pypy() {
-    if ! command -v pypy3 >/dev/null || ! dpkg -s pypy3-dev pypy3-venv >/dev/null 2>&1; then
-        echo "python: installing pypy3 pypy3-dev pypy3-venv"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq
-        apt-get install -y -qq pypy3 pypy3-dev pypy3-venv >/dev/null
-    fi
+    apt_install pypy3 pypy3-dev pypy3-venv
     step "pypy venv" venv_for .venv-pypy pypy3
     step "pypy tests" run_suite .venv-pypy
 }

