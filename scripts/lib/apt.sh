@@ -6,6 +6,8 @@
 #                              stale: a download would fail) when anything is to be installed;
 #                              prints what it installs, and apt's output only when apt fails
 # apt waits up to 10 minutes for another apt or dpkg to let go of its lock instead of failing at once.
+# Every package it installs is appended to $APT_INSTALLED_LIST, which scripts/dev/fresh-state.sh reads to put a
+# used machine back into the fresh state (those packages purged).
 
 as_root() {
     if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
@@ -16,6 +18,7 @@ installed() {
 }
 
 APT_OPTIONS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
+APT_INSTALLED_LIST=/var/lib/nvx/apt-installed.list
 
 apt_install() {
     local missing=() pkg arch log
@@ -41,4 +44,6 @@ apt_install() {
         return 1
     fi
     rm -f "$log"
+    as_root mkdir -p "$(dirname "$APT_INSTALLED_LIST")"
+    printf '%s\n' "${missing[@]}" | as_root tee -a "$APT_INSTALLED_LIST" >/dev/null
 }
