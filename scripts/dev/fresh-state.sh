@@ -32,7 +32,7 @@ for arg in "$@"; do
     esac
 done
 if ((!yes)); then
-    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
     echo "(nothing done: pass --yes)" >&2
     exit 2
 fi
