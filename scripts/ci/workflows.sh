@@ -28,9 +28,18 @@ echo "tools ($((SECONDS - start)) s): $(actionlint -version | head -n 1), $(zizm
     "shellcheck $(shellcheck --version | sed -n 's/^version: //p')," \
     "cibuildwheel $("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("cibuildwheel"))')"
 
+# Each check runs whatever the others found, so one run shows every finding; any of them fails the stage.
 workflows=(.github/workflows/*.yml)
-actionlint -no-color -shellcheck "$VENV/bin/shellcheck" -pyflakes "" "${workflows[@]}"
-echo "actionlint: no findings in ${workflows[*]}"
-zizmor --offline --no-progress --color never --quiet "${workflows[@]}"
-"$VENV/bin/python" scripts/ci/workflows_check.py
+failed=()
+if actionlint -no-color -shellcheck "$VENV/bin/shellcheck" -pyflakes "" "${workflows[@]}"; then
+    echo "actionlint: no findings in ${workflows[*]}"
+else
+    failed+=(actionlint)
+fi
+zizmor --offline --no-progress --color never --quiet "${workflows[@]}" || failed+=(zizmor)
+"$VENV/bin/python" scripts/ci/workflows_check.py || failed+=(workflows_check.py)
+if ((${#failed[@]})); then
+    echo "workflows stage: FAILED (${failed[*]}) in $((SECONDS - start)) s" >&2
+    exit 1
+fi
 echo "workflows stage: $((SECONDS - start)) s"
