@@ -83,7 +83,7 @@ def identifiers(platform, archs, build):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIBW_")}
     if build:
         env["CIBW_BUILD"] = build
-    cmd = ["cibuildwheel", "--print-build-identifiers", "--platform", platform, "--archs", archs]
+    cmd = [sys.executable, "-m", "cibuildwheel", "--print-build-identifiers", "--platform", platform, "--archs", archs]
     p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     if p.returncode:
         return None, (p.stdout + p.stderr).strip()[-300:]
@@ -108,7 +108,8 @@ def check_rows():
             interps == sorted(INTERPRETERS) and sorted(ids) == alone,
             "%s %s: the rows select CPython 3.11-3.14 and PyPy 3.11 once each, as [tool.cibuildwheel] does"
             % (platform, archs),
-            " ".join(interps),
+            "rows: %s; [tool.cibuildwheel] alone: %s"
+            % (" ".join(interps), " ".join(sorted(i.split("-")[0] for i in alone or [])) or err),
         )
 
 
