@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi python wheels conformance asan fuzz"
+ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi python wheels conformance asan fuzz workflows"
 STAGES="${NVX_STAGES:-$ALL_STAGES}"
 
 declare -a SUMMARY=()
@@ -59,6 +59,7 @@ stage_wheels() { bash scripts/ci/wheels.sh; }
 stage_conformance() { bash scripts/ci/conformance.sh; }
 stage_asan() { bash scripts/ci/asan.sh; }
 stage_fuzz() { bash scripts/ci/fuzz.sh; }
+stage_workflows() { bash scripts/ci/workflows.sh; }
 
 total_start=$SECONDS
 for stage in $STAGES; do
