@@ -4,12 +4,13 @@
 #   bash scripts/ci/cross.sh i686     # 32-bit x86 (i686-unknown-linux-gnu): run natively (the kernel's IA-32 mode)
 #   bash scripts/ci/cross.sh s390x    # 64-bit big-endian (s390x-unknown-linux-gnu): run under qemu-user
 #
-# What runs, for the target: clippy on i686 (pedantic, -D warnings: the code behind `target_pointer_width = "32"`
-# and for targets without SIMD kernels is linted only here); the whole Rust test suite of the workspace (unit, integration and doc tests;
-# on i686 that includes the streams of more than 4 GiB in tests/hostile.rs); the `no_std` library; and the C ABI
-# tests (test_nvx, test_threads, test_hostile: libnvx.a for the target, each program cross-compiled and linked
-# statically, tests/c/run.sh cross). Neither target has a SIMD kernel: the scalar reference and the word-at-a-time
-# masker run, which is what a 32-bit `usize` and big-endian words can break.
+# What runs, for the target: the whole Rust test suite of the workspace (unit, integration and doc tests; on i686
+# that includes the streams of more than 4 GiB in tests/hostile.rs), built with -D warnings; the `no_std` library;
+# the C ABI tests (test_nvx, test_threads, test_hostile: libnvx.a for the target, each program cross-compiled and
+# linked statically, tests/c/run.sh cross); and on i686 clippy (pedantic, -D warnings) on the two libraries, whose
+# code for targets without SIMD kernels the host's clippy never sees (the tests are left to rustc's -D warnings:
+# clippy on them would check every dev-dependency a second time). Neither target has a SIMD kernel: the scalar
+# reference and the word-at-a-time masker run, which is what a 32-bit `usize` and big-endian words can break.
 #
 # The toolchain is Debian's rustc-web 1.96 in a Debian 13 root (scripts/targets/root.sh says why, and caches it in
 # target/cross-root); cargo runs there --offline against the host's registry, filled by `cargo fetch` here first.
@@ -38,8 +39,7 @@ i686)
 s390x)
     TARGET=s390x-unknown-linux-gnu
     CROSS_CC=s390x-linux-gnu-gcc
-    # No cfg of nvx's is s390x's own (i686's clippy sees the code of targets without SIMD kernels), and checking
-    # every dependency for one more target took 8 minutes on a loaded machine.
+    # No cfg of nvx's is s390x's own: i686's clippy sees the code of targets without SIMD kernels.
     CLIPPY=0
     # Under qemu the full sweeps would take many minutes; they run natively in the test and i686 stages.
     EXHAUSTIVE=narrow
@@ -71,7 +71,7 @@ step() {
 cross_cargo() {
     in_cross_root env CARGO_TARGET_DIR="$OUT" NVX_EXHAUSTIVE="$EXHAUSTIVE" \
         "CARGO_TARGET_${ENV_TARGET}_LINKER=$CROSS_CC" \
-        "CARGO_TARGET_${ENV_TARGET}_RUSTFLAGS=-C target-feature=+crt-static" \
+        "CARGO_TARGET_${ENV_TARGET}_RUSTFLAGS=-C target-feature=+crt-static -D warnings" \
         "RUSTDOCFLAGS=-C target-feature=+crt-static -C linker=$CROSS_CC" \
         cargo "$@"
 }
@@ -89,7 +89,7 @@ step "toolchain (root, registry, binfmt)" host_setup
 echo "$name: $(in_cross_root rustc --version), target $TARGET"
 
 if ((CLIPPY)); then
-    step "clippy (pedantic, -D warnings)" cross_cargo clippy --offline --locked --workspace --all-targets \
+    step "clippy (pedantic, -D warnings, the libraries)" cross_cargo clippy --offline --locked --workspace --lib \
         --target "$TARGET" -- -D warnings
 fi
 [[ $EXHAUSTIVE == full ]] || echo "$name: tests/exhaustive.rs narrowed (NVX_EXHAUSTIVE=$EXHAUSTIVE): every lead byte," \
