@@ -63,10 +63,12 @@ def platform_key():
 def cdef_from_header(text):
     """The declarations of ``nvx.h`` as CFFI's ``cdef`` takes them.
 
-    Drops comments, the ``__cplusplus`` blocks and every preprocessor line except ``#define NAME <integer>``
-    (CFFI reads those as integer constants). Whatever else is left is the header's C, unchanged.
+    Drops comments, the ``__cplusplus`` blocks, every preprocessor line except ``#define NAME <integer>``
+    (CFFI reads those as integer constants) and the ``NVX_ALIGNED(n)`` alignment attributes (the C compiler that
+    builds the module sees them). Whatever else is left is the header's C, unchanged.
     """
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"\bNVX_ALIGNED\(\d+\)\s*", "", text)
     text = re.sub(r"//[^\n]*", "", text)
     out = []
     skipping = 0  # depth inside `#ifdef __cplusplus` ... `#endif`

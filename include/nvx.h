@@ -19,6 +19,18 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+/* NVX_ALIGNED(n): the alignment of a type, for the compilers that can declare it (i386 is the only platform where
+ * it changes anything). CFFI's cdef drops it (cffi_build.py). */
+#if !defined(NVX_ALIGNED)
+#if defined(__GNUC__) || defined(__clang__)
+#define NVX_ALIGNED(n) __attribute__((aligned(n)))
+#elif defined(_MSC_VER)
+#define NVX_ALIGNED(n) __declspec(align(n))
+#else
+#define NVX_ALIGNED(n)
+#endif
+#endif
+
 /**
  * Major version of the header: the ABI never changes incompatibly within one major version.
  */
@@ -81,11 +93,12 @@ typedef enum {
  * duration), call `nvx_utf8vld_init` on it, and pass its address as the handle to the `nvx_utf8vld_*`
  * functions (never to `nvx_utf8vld_free`; it owns no other resource, so simply stop using it).
  *
- * Its size (128 bytes) and alignment (that of `uint64_t`) are fixed within a major version; the contents are
- * private. Moving or copying an initialised state with `memcpy` is allowed: the copy is an independent
- * validator in the same state. Not safe for concurrent use: one thread at a time per validator.
+ * Its size (128 bytes) and alignment (8 bytes, declared with `NVX_ALIGNED(8)`, which matters on i386 only:
+ * `uint64_t` alone is 4-aligned there) are fixed within a major version; the contents are private. Moving or
+ * copying an initialised state with `memcpy` is allowed: the copy is an independent validator in the same state.
+ * Not safe for concurrent use: one thread at a time per validator.
  */
-typedef struct {
+typedef struct NVX_ALIGNED(8) {
   /**
    * Private.
    */
@@ -172,7 +185,8 @@ void *nvx_utf8vld_new(void);
  * Initialises caller-allocated storage as a new validator (as `nvx_utf8vld_new`, without allocating); its
  * address is then the handle. Initialising again starts over with id 0.
  *
- * Returns `NVX_STATUS_OK`, or `NVX_STATUS_NULL_ARGUMENT` for NULL.
+ * Returns `NVX_STATUS_OK`, or `NVX_STATUS_NULL_ARGUMENT` for NULL or a pointer that is not 8-byte aligned
+ * (nothing is written).
  *
  * # Safety
  * `state` is NULL or valid for writing an `nvx_utf8vld_state`, and not in use by another thread.

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-ALL_STAGES="fmt clippy doc no-std test benches package aarch64 c-abi python wheels conformance asan fuzz workflows"
+ALL_STAGES="fmt clippy doc no-std test benches package aarch64 i686 s390x c-abi python wheels conformance asan fuzz workflows"
 STAGES="${NVX_STAGES:-$ALL_STAGES}"
 
 declare -a SUMMARY=()
@@ -35,7 +35,15 @@ stage_fmt() {
     .venv-lint/bin/mypy
 }
 stage_clippy() {
+    # The MSRV is configured where clippy's incompatible_msrv lint reads it (denied in both crates' [lints.clippy]):
+    # no std API newer than 1.89 passes. No 1.89 toolchain runs here; language features are not covered.
+    local manifest
+    for manifest in Cargo.toml ffi/Cargo.toml; do
+        grep -qx 'rust-version = "1.89"' "$manifest" && grep -qx 'incompatible_msrv = "deny"' "$manifest" ||
+            { echo "clippy: $manifest lacks rust-version 1.89 or incompatible_msrv = deny" >&2; return 1; }
+    done
     cargo clippy --workspace --all-targets --locked -- -D warnings
+    cargo clippy --locked -p nvx-ws --no-default-features --features detect --lib --tests -- -D warnings
     bash scripts/unsafe-count.sh >/dev/null # fails on an unsafe block without a SAFETY comment
 }
 stage_doc() { RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked; }
@@ -43,6 +51,10 @@ stage_no_std() {
     # The crate without `std`: compile-time kernel selection, for the baseline and with AVX2 enabled globally.
     cargo build --locked --no-default-features --lib
     RUSTFLAGS="-C target-feature=+avx2" cargo build --locked --no-default-features --lib --target-dir target/no-std-avx2
+    # Run-time selection without std (`detect`): tests/selection.rs checks it against std's is_x86_feature_detected!,
+    # on this CPU and on qemu-x86_64's models of CPUs without SSSE3 (qemu64), without AVX2 (Nehalem) and without
+    # AVX-512 (Haswell): each must select what std's detection says.
+    bash scripts/ci/no-std-detect.sh
 }
 stage_test() { cargo test --workspace --locked; }
 stage_benches() {
@@ -53,6 +65,8 @@ stage_benches() {
 }
 stage_package() { cargo package --locked -p nvx-ws --allow-dirty 2>&1 | tail -3; }
 stage_aarch64() { bash scripts/ci/aarch64.sh; }
+stage_i686() { bash scripts/ci/cross.sh i686; }
+stage_s390x() { bash scripts/ci/cross.sh s390x; }
 stage_c_abi() { bash scripts/ci/c-abi.sh; }
 stage_python() { bash scripts/ci/python.sh; }
 stage_wheels() { bash scripts/ci/wheels.sh; }

@@ -13,7 +13,7 @@
 //! Selection order on x86_64: AVX-512 (`avx512f` + `avx512bw`), AVX2 (`avx2`), SSSE3 (`ssse3`), SSE2 (always
 //! present: the x86_64 baseline, above which nothing is compiled outside the kernels). On aarch64: NEON (always
 //! present). Elsewhere: the scalar reference. Without the `std` feature the choice is made at compile time from the
-//! enabled target features.
+//! enabled target features, unless the `detect` feature detects the CPU at run time without std (`src/detect.rs`).
 
 use core::fmt;
 use core::ptr;

@@ -36,17 +36,33 @@
 //! | `neon` | aarch64 | lookup kernel, 16-byte vectors | 16-byte vectors |
 //! | `scalar` | anything | reference | 8-byte words |
 //!
-//! The first call detects the CPU (with the `std` feature) and caches the fastest implementation; later calls
-//! pay one relaxed atomic load. [`force`] changes the process-wide choice (refusing one the CPU lacks);
+//! The first call detects the CPU (with the `std` or the `detect` feature) and caches the fastest implementation;
+//! later calls pay one relaxed atomic load. [`force`] changes the process-wide choice (refusing one the CPU lacks);
 //! [`Kernels::new`], [`utf8::Utf8Validator::with_implementation`] and [`mask::Masker::with_implementation`] pick
 //! one per object. The build never assumes more than the target's baseline outside the kernels.
 //!
 //! # `no_std`
-//! Without the default `std` feature the crate is `#![no_std]` (no allocation either) and the implementation is
-//! chosen at compile time from the enabled target features (`-C target-feature=+avx2`, say).
+//! Without the default `std` feature the crate is `#![no_std]` (no allocation either). The implementation is then
+//! chosen at compile time from the enabled target features (`-C target-feature=+avx2`, say), or, with the
+//! `detect` feature, at run time as with `std`: on x86_64 nvx asks the CPU itself (CPUID, and XGETBV for whether
+//! the OS saves the AVX and AVX-512 registers), with the answers std's `is_x86_feature_detected!` gives.
+//!
+//! ```toml
+//! nvx-ws = { version = "0.1", default-features = false, features = ["detect"] }
+//! ```
+//!
+//! On aarch64 there is nothing to detect: NEON is part of the target's baseline, chosen at compile time either
+//! way, and the optional extensions (SVE, ...) are readable without an OS only at EL1 (nvx uses none of them).
+//!
+//! # Positions past `usize::MAX`
+//! [`utf8::Utf8Validator`] validates messages of any length; the counts and positions it reports from the start
+//! of the message saturate at `usize::MAX` (a 32-bit target reaches it after 4 GiB): exact below, `usize::MAX` at
+//! or past it, never wrapped, never a panic. [`mask::Masker::pointer`] is autobahn's modular counter instead: it
+//! wraps, and the phase it carries stays exact.
 //!
 //! # MSRV
-//! Rust 1.89 (AVX-512 intrinsics), edition 2024.
+//! Rust 1.89 (AVX-512 intrinsics), edition 2024. Clippy's `incompatible_msrv` lint (denied, reading
+//! `rust-version` from Cargo.toml) rejects std APIs stabilised later; there is no 1.89 toolchain in CI.
 
 #![no_std]
 #![deny(missing_docs, unsafe_op_in_unsafe_fn)]
@@ -54,7 +70,15 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+// The generic SIMD algorithms are instantiated only for x86_64 and aarch64 (NEON); elsewhere the portable kernel
+// alone is used (i686, s390x, ...).
+#[cfg_attr(
+    not(any(target_arch = "x86_64", all(target_arch = "aarch64", target_feature = "neon"))),
+    expect(dead_code, unused_macros, unused_imports, reason = "no SIMD kernel on this target: only the portable one")
+)]
 mod arch;
+#[cfg(all(target_arch = "x86_64", any(feature = "detect", test)))]
+mod detect;
 mod dispatch;
 pub mod fused;
 pub mod mask;

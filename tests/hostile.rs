@@ -25,7 +25,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use nvx_ws::mask::Masker;
 use nvx_ws::utf8::Utf8Validator;
-use nvx_ws::{Kernels, fused, mask};
+use nvx_ws::{fused, mask};
 
 #[allow(dead_code, reason = "each test binary uses a different subset of the shared helpers")]
 mod common;
@@ -42,21 +42,22 @@ fn reference_mask(buf: &mut [u8], phase: usize) {
 /// are one generic algorithm instantiated per instruction set, so a 32-bit truncation would show in the selected
 /// one; every kernel costs about 1 to 4 s more per test on a loaded 2-core machine (4 GiB of 4 KiB pages).
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
-fn large_kernels() -> Vec<Kernels> {
+fn large_kernels() -> Vec<nvx_ws::Kernels> {
     if std::env::var("NVX_HOSTILE_LARGE").as_deref() == Ok("all") {
         common::kernels()
     } else {
-        vec![Kernels::selected()]
+        vec![nvx_ws::Kernels::selected()]
     }
 }
 
 #[test]
 fn phases_at_and_beyond_2_pow_32_and_near_usize_max() {
     let text = "κόσμε, 😀 and some ASCII to fill a few vectors: 0123456789abcdef".repeat(5).into_bytes();
-    let phases: Vec<usize> = (0..8)
-        .flat_map(|k| {
-            [(1usize << 32).wrapping_add(k), (1usize << 33).wrapping_add(k), usize::MAX - k, u32::MAX as usize - k]
-        })
+    // 2^32 + k and 2^33 + k exist on 64-bit targets only.
+    let phases: Vec<usize> = (0..8u64)
+        .flat_map(|k| [(1 << 32) + k, (1 << 33) + k, u64::from(u32::MAX) - k])
+        .filter_map(|p| usize::try_from(p).ok())
+        .chain((0..8).map(|k| usize::MAX - k))
         .collect();
     for kernels in common::kernels() {
         for &phase in &phases {
@@ -281,6 +282,133 @@ mod beyond_4_gib {
             let mut want_next = *b"tail";
             reference_mask(&mut want_next, 3 + len);
             assert_eq!(next, want_next, "{name}");
+        }
+    }
+}
+
+/// 32-bit targets: a message of more than 4 GiB cannot be in memory, but it can stream through. One zero-filled
+/// window (a `MAP_NORESERVE` mapping: zeros from the shared zero page, no memory) is fed again and again, so the
+/// validator's count passes `usize::MAX` (2^32 - 1) for real: counts and positions then saturate there, exact
+/// below it, never wrapped, never a panic (the test profile has overflow checks on). The masker's position is
+/// autobahn's modular counter: it wraps at 2^32, a multiple of 4, so the phase stays right.
+#[cfg(all(target_os = "linux", target_pointer_width = "32"))]
+mod beyond_4_gib_on_32_bit {
+    use super::*;
+
+    const MAX: usize = usize::MAX;
+
+    /// `len` bytes of `MAP_NORESERVE` private anonymous memory (zeros), unmapped on drop.
+    struct Zeros {
+        base: *mut u8,
+        len: usize,
+    }
+
+    impl Zeros {
+        fn new(len: usize) -> Self {
+            // SAFETY: a fresh anonymous mapping; the result is checked.
+            let base = unsafe {
+                libc::mmap(
+                    core::ptr::null_mut(),
+                    len,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                    -1,
+                    0,
+                )
+            };
+            assert_ne!(base, libc::MAP_FAILED, "mmap of {len} bytes (NORESERVE)");
+            Self { base: base.cast(), len }
+        }
+
+        fn bytes(&self) -> &[u8] {
+            // SAFETY: `len` mapped, readable bytes owned by `self`.
+            unsafe { core::slice::from_raw_parts(self.base, self.len) }
+        }
+
+        fn bytes_mut(&mut self) -> &mut [u8] {
+            // SAFETY: `len` mapped, writable bytes owned by `self` and borrowed mutably.
+            unsafe { core::slice::from_raw_parts_mut(self.base, self.len) }
+        }
+    }
+
+    impl Drop for Zeros {
+        fn drop(&mut self) {
+            // SAFETY: unmapping exactly what this mapping covers.
+            unsafe { libc::munmap(self.base.cast(), self.len) };
+        }
+    }
+
+    fn quad(s: nvx_ws::utf8::Status) -> (bool, bool, usize, usize) {
+        (s.valid, s.ends_on_codepoint, s.current_index, s.total_index)
+    }
+
+    #[test]
+    fn validator_counts_saturate_past_4_gib() {
+        const WINDOW: usize = 256 << 20;
+        let zeros = Zeros::new(WINDOW);
+        let window = zeros.bytes();
+        for implementation in common::implementations() {
+            let mut v = Utf8Validator::with_implementation(implementation).expect("available");
+            // 15 windows and a bit less than one more: 2^32 - 20 bytes, exactly counted.
+            for k in 1..=15 {
+                assert_eq!(quad(v.feed(window)), (true, true, WINDOW, k * WINDOW));
+            }
+            assert_eq!(quad(v.feed(&window[..WINDOW - 20])), (true, true, WINDOW - 20, MAX - 19));
+            // Just below 2^32 every position is exact.
+            let mut below = v.clone();
+            assert_eq!(quad(below.feed(b"abc\xFFdef")), (false, false, 3, MAX - 16));
+            assert_eq!(common::verdict(below.finish()), Err((MAX - 16, Some(1))));
+            // A code point that starts at 2^32 - 2 and ends past 2^32 - 1: the count saturates, the start is exact.
+            let mut across = v.clone();
+            assert_eq!(quad(across.feed(&window[..18])), (true, true, 18, MAX - 1));
+            assert_eq!(quad(across.feed(b"\xE2\x82")), (true, false, 2, MAX));
+            assert_eq!(quad(across.feed(b"X")), (false, false, 0, MAX));
+            assert_eq!(common::verdict(across.finish()), Err((MAX - 1, Some(2))));
+            // Up to usize::MAX exactly: a code point completes on the last countable byte.
+            assert_eq!(quad(v.feed(&window[..17])), (true, true, 17, MAX - 2));
+            assert_eq!(quad(v.feed(b"\xE2")), (true, false, 1, MAX - 1));
+            assert_eq!(quad(v.feed(b"\x82\xAC")), (true, true, 2, MAX));
+            // Past 2^32: another whole window, then an error. Counts and positions saturate.
+            assert_eq!(quad(v.feed(window)), (true, true, WINDOW, MAX));
+            assert_eq!(v.finish(), Ok(()));
+            let mut open = v.clone();
+            assert_eq!(quad(open.feed(b"\xF0\x9F")), (true, false, 2, MAX));
+            assert_eq!(common::verdict(open.finish()), Err((MAX, None)));
+            assert_eq!(quad(v.feed(b"ok \xC0\xAF")), (false, false, 3, MAX));
+            assert_eq!(quad(v.feed(b"more")), (false, false, 0, MAX));
+            let error = v.error().expect("rejected");
+            assert_eq!(common::verdict(Err(error)), Err((MAX, Some(1))));
+            assert_eq!(error.failure_index(b""), Some(MAX));
+        }
+    }
+
+    #[test]
+    fn masker_position_wraps_at_2_pow_32_with_the_right_phase() {
+        const WINDOW: usize = 16 << 20;
+        const WINDOWS: usize = 257; // 4 GiB + 16 MiB in all
+        let mut zeros = Zeros::new(WINDOW);
+        let plain: Vec<u8> = (0..WINDOW).map(|i| (i.wrapping_mul(2_654_435_761) >> 7).to_le_bytes()[0]).collect();
+        for implementation in common::implementations() {
+            zeros.bytes_mut().copy_from_slice(&plain);
+            let mut masker = Masker::with_implementation(KEY, implementation).expect("available");
+            masker.process(&mut [0; 3]);
+            let mut fed: u64 = 3;
+            for _ in 0..WINDOWS {
+                masker.process(zeros.bytes_mut());
+                fed += WINDOW as u64;
+                assert_eq!(masker.pointer() as u64, fed % (1 << 32), "{implementation}");
+            }
+            assert!(fed > 1 << 32);
+            assert_eq!(masker.phase(), 3);
+            // 257 passes (an odd number) over the same bytes from phase 3: masked once.
+            let mut want = plain.clone();
+            reference_mask(&mut want, 3);
+            assert!(zeros.bytes() == &want[..], "{implementation}");
+            let mut next = *b"tail";
+            masker.process(&mut next);
+            let mut want_next = *b"tail";
+            reference_mask(&mut want_next, 3);
+            assert_eq!(next, want_next, "{implementation}");
         }
     }
 }

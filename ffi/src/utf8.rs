@@ -41,10 +41,11 @@ pub struct Utf8Status {
 /// duration), call `nvx_utf8vld_init` on it, and pass its address as the handle to the `nvx_utf8vld_*`
 /// functions (never to `nvx_utf8vld_free`; it owns no other resource, so simply stop using it).
 ///
-/// Its size (128 bytes) and alignment (that of `uint64_t`) are fixed within a major version; the contents are
-/// private. Moving or copying an initialised state with `memcpy` is allowed: the copy is an independent
-/// validator in the same state. Not safe for concurrent use: one thread at a time per validator.
-#[repr(C)]
+/// Its size (128 bytes) and alignment (8 bytes, declared with `NVX_ALIGNED(8)`, which matters on i386 only:
+/// `uint64_t` alone is 4-aligned there) are fixed within a major version; the contents are private. Moving or
+/// copying an initialised state with `memcpy` is allowed: the copy is an independent validator in the same state.
+/// Not safe for concurrent use: one thread at a time per validator.
+#[repr(C, align(8))]
 pub struct Utf8VldState {
     /// Private.
     opaque: [u64; 16],
@@ -65,7 +66,8 @@ impl Kind for Utf8Vld {
     const STORAGE_TAG: Option<u64> = Some(tag(*b"nvx:vldS"));
 }
 
-// The caller-allocated storage holds a tagged `Utf8Vld`: checked at compile time, on every target.
+// The caller-allocated storage holds a tagged `Utf8Vld`: checked at compile time, on every target. (The tag is an
+// `AtomicU64`, 8-aligned even on i686, where `u64` is 4-aligned: hence the explicit alignment of the state.)
 const _: () = assert!(size_of::<Tagged<Utf8Vld>>() <= size_of::<Utf8VldState>());
 const _: () = assert!(align_of::<Tagged<Utf8Vld>>() <= align_of::<Utf8VldState>());
 
@@ -155,18 +157,20 @@ pub extern "C" fn nvx_utf8vld_new() -> *mut c_void {
 /// Initialises caller-allocated storage as a new validator (as `nvx_utf8vld_new`, without allocating); its
 /// address is then the handle. Initialising again starts over with id 0.
 ///
-/// Returns `NVX_STATUS_OK`, or `NVX_STATUS_NULL_ARGUMENT` for NULL.
+/// Returns `NVX_STATUS_OK`, or `NVX_STATUS_NULL_ARGUMENT` for NULL or a pointer that is not 8-byte aligned
+/// (nothing is written).
 ///
 /// # Safety
 /// `state` is NULL or valid for writing an `nvx_utf8vld_state`, and not in use by another thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvx_utf8vld_init(state: *mut Utf8VldState) -> Status {
     guard(Status::Panic, || {
-        if state.is_null() {
+        if state.is_null() || !state.addr().is_multiple_of(align_of::<Tagged<Utf8Vld>>()) {
             return Status::NullArgument;
         }
-        // SAFETY: writable for an `Utf8VldState`, which is at least as large and aligned as a `Tagged<Utf8Vld>`
-        // (asserted at compile time); nothing in it needs dropping (`Utf8Vld` has no destructor to skip).
+        // SAFETY: writable for an `Utf8VldState`, which is at least as large as a `Tagged<Utf8Vld>` (asserted at
+        // compile time), and aligned for one (checked: a C caller may still pass a misaligned pointer); nothing in
+        // it needs dropping (`Utf8Vld` has no destructor to skip).
         unsafe { init_storage(state.cast(), Utf8Vld::new()) };
         Status::Ok
     })

@@ -99,12 +99,17 @@ pub(crate) mod portable {
 
 use crate::dispatch::{Implementation, KernelFns};
 
-/// Whether the CPU has `$feature` on x86_64: detected at run time with `std`, fixed at compile time without.
+/// Whether the CPU has `$feature` on x86_64: detected at run time with `std` (std's detection) or `detect`
+/// (`crate::detect`), fixed at compile time without either.
 #[cfg(all(target_arch = "x86_64", feature = "std"))]
 macro_rules! cpu_has {
     ($($feature:tt),+) => { $(std::arch::is_x86_feature_detected!($feature))&&+ };
 }
-#[cfg(all(target_arch = "x86_64", not(feature = "std")))]
+#[cfg(all(target_arch = "x86_64", not(feature = "std"), feature = "detect"))]
+macro_rules! cpu_has {
+    ($($feature:tt),+) => { $(crate::detect::has(crate::detect::cpu_feature!($feature)))&&+ };
+}
+#[cfg(all(target_arch = "x86_64", not(feature = "std"), not(feature = "detect")))]
 macro_rules! cpu_has {
     ($($feature:tt),+) => { $(cfg!(target_feature = $feature))&&+ };
 }

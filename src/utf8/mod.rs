@@ -76,7 +76,8 @@ impl Utf8Error {
     pub fn failure_index(&self, input: &[u8]) -> Option<usize> {
         let n = self.error_len()?;
         let lead = input.get(self.valid_up_to).copied().unwrap_or(0);
-        Some(if scalar::sequence_len(lead) == 0 { self.valid_up_to } else { self.valid_up_to + n })
+        // Saturating: a validator reports positions past `usize::MAX` as `usize::MAX`.
+        Some(if scalar::sequence_len(lead) == 0 { self.valid_up_to } else { self.valid_up_to.saturating_add(n) })
     }
 }
 

@@ -19,7 +19,8 @@ pub struct Status {
     /// Valid: the chunk's length. Invalid: the index in this chunk of the byte at which validation failed
     /// (see [`Utf8Error::failure_index`]); 0 for every chunk after the one that failed.
     pub current_index: usize,
-    /// Bytes of the message consumed: all of them while valid, up to the failing byte once invalid.
+    /// Bytes of the message consumed: all of them while valid, up to the failing byte once invalid. Saturates at
+    /// `usize::MAX` (see [`Utf8Validator`]).
     pub total_index: usize,
 }
 
@@ -41,11 +42,18 @@ pub struct Status {
 ///
 /// A rejection is sticky: after the chunk that failed, every further chunk reports `valid == false` with
 /// `current_index == 0` and an unchanged `total_index`, until [`Utf8Validator::reset`].
+///
+/// Messages longer than `usize::MAX` bytes (4 GiB on a 32-bit target) are validated like any other, and every count
+/// and position measured from the start of the message (`total_index`, the `valid_up_to` of [`Utf8Validator::error`]
+/// and [`Utf8Validator::finish`]) saturates there: it is exact below `usize::MAX` and `usize::MAX` at or past it,
+/// never wrapped and never a panic. (The validator counts in 64 bits; on a 64-bit target the cap would take 16 EiB
+/// of input.) `current_index` counts within one chunk and is always exact.
 #[derive(Clone, Debug)]
 pub struct Utf8Validator {
     kernels: Kernels,
-    /// Bytes consumed so far (up to the failing byte after a reject).
-    total: usize,
+    /// Bytes consumed so far (up to the failing byte after a reject), counted in 64 bits so that positions are
+    /// exact up to `usize::MAX` on 32-bit targets too; reported through [`saturate`].
+    total: u64,
     /// The start of a code point that the last chunk left open (valid so far).
     pending: [u8; 4],
     pending_len: u8,
@@ -109,7 +117,7 @@ impl Utf8Validator {
     /// Bytes consumed so far (see [`Status::total_index`]).
     #[must_use]
     pub const fn total_index(&self) -> usize {
-        self.total
+        saturate(self.total)
     }
 
     /// The first error of the message, if it was rejected; `valid_up_to` counts from the start of the message.
@@ -135,7 +143,7 @@ impl Utf8Validator {
             return Err(error);
         }
         if self.pending_len > 0 {
-            return Err(Utf8Error::new(self.total - self.pending_len as usize, None));
+            return Err(Utf8Error::new(saturate(self.total - self.pending_len as u64), None));
         }
         Ok(())
     }
@@ -180,23 +188,28 @@ impl Utf8Validator {
     /// already known to be valid and to end on a code point boundary.
     fn feed_verified(&mut self, chunk: &[u8], verified: usize) -> Status {
         if self.error.is_some() {
-            return Status { valid: false, ends_on_codepoint: false, current_index: 0, total_index: self.total };
+            return Status {
+                valid: false,
+                ends_on_codepoint: false,
+                current_index: 0,
+                total_index: self.total_index(),
+            };
         }
         match self.consume(chunk, verified) {
             Ok(()) => {
-                self.total = self.total.saturating_add(chunk.len());
+                self.total = self.total.saturating_add(chunk.len() as u64);
                 Status {
                     valid: true,
                     ends_on_codepoint: self.pending_len == 0,
                     current_index: chunk.len(),
-                    total_index: self.total,
+                    total_index: self.total_index(),
                 }
             }
             Err(Reject { at, error }) => {
                 self.error = Some(error);
                 self.pending_len = 0;
-                self.total = self.total.saturating_add(at);
-                Status { valid: false, ends_on_codepoint: false, current_index: at, total_index: self.total }
+                self.total = self.total.saturating_add(at as u64);
+                Status { valid: false, ends_on_codepoint: false, current_index: at, total_index: self.total_index() }
             }
         }
     }
@@ -222,7 +235,8 @@ impl Utf8Validator {
                     }
                     // The open code point's lead byte was valid, so the failing byte is error_len into it.
                     Some(n) => {
-                        return Err(Reject { at: n - have, error: Utf8Error { valid_up_to: self.total - have, ..e } });
+                        let valid_up_to = saturate(self.total - have as u64);
+                        return Err(Reject { at: n - have, error: Utf8Error { valid_up_to, ..e } });
                     }
                 },
             }
@@ -261,6 +275,22 @@ impl Utf8Validator {
     /// The reject for error `e` (never "incomplete" here) in `part`, which starts at `offset` in the chunk.
     fn reject(&self, part: &[u8], e: Utf8Error, offset: usize) -> Reject {
         let at = offset + e.failure_index(part).unwrap_or(e.valid_up_to());
-        Reject { at, error: e.offset(self.total + offset) }
+        let valid_up_to = saturate(self.total.saturating_add((offset + e.valid_up_to()) as u64));
+        Reject { at, error: Utf8Error { valid_up_to, ..e } }
     }
 }
+
+/// A count or position of the message as a `usize`: exact up to `usize::MAX`, `usize::MAX` from there on (a
+/// message passes it after 4 GiB on a 32-bit target; a 64-bit count saturates at 2^64, out of reach).
+const fn saturate(n: u64) -> usize {
+    if n > usize::MAX as u64 {
+        usize::MAX
+    } else {
+        #[expect(clippy::cast_possible_truncation, reason = "n <= usize::MAX")]
+        let n = n as usize;
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -14,6 +14,9 @@
  *   NULL-handle error value, nothing changed. Use after free (best effort; built only with -DNVX_TEST_USE_AFTER_FREE
  *   in the static and dynamic modes: ASan and valgrind rightly report the deliberate read of freed memory).
  * - nvx_set_implementation with names that are not names.
+ * - 32-bit targets: a message of more than 4 GiB streamed through a validator (one zero-filled MAP_NORESERVE window
+ *   fed 17 times): total_index and the positions saturate at SIZE_MAX, exact below it, never wrapped.
+ * - A caller-allocated state at an address that is not 8-aligned: refused by init, nothing written.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -24,6 +27,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if SIZE_MAX == UINT32_MAX && defined(__linux__)
+#include <sys/mman.h>
+#define NVX_TEST_32_BIT_STREAM 1
+#endif
 
 static const uint8_t KEY[4] = {0x37, 0xfa, 0x21, 0x3d};
 
@@ -298,11 +305,98 @@ static void test_set_implementation_names(void) {
     CHECK(strcmp(nvx_implementation_name(), selected) == 0);
 }
 
+#ifdef NVX_TEST_32_BIT_STREAM
+/* Feeds one chunk; checks the quad and the status. */
+static void feed(void *vld, const uint8_t *data, size_t len, int valid, int ends, size_t current, size_t total) {
+    nvx_utf8_status st;
+    CHECK_EQ(nvx_utf8vld_validate_status(vld, data, len, &st), !valid ? NVX_STATUS_INVALID
+                                                               : ends ? NVX_STATUS_OK
+                                                                      : NVX_STATUS_INCOMPLETE);
+    CHECK(st.valid == (valid != 0) && st.ends_on_codepoint == (ends != 0));
+    CHECK_EQ(st.current_index, current);
+    CHECK_EQ(st.total_index, total);
+}
+
+static void test_beyond_4_gib_32_bit(void) {
+    enum { WINDOW = 256 << 20 };
+    uint8_t *zeros = mmap(NULL, WINDOW, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    /* Caller-allocated states (malloc: 8-aligned), so that a validator can be forked with memcpy. */
+    nvx_utf8vld_state *vld = malloc(sizeof *vld), *fork = malloc(sizeof *fork);
+    size_t k, up_to;
+    int elen;
+    CHECK(zeros != MAP_FAILED && vld && fork);
+    if (zeros == MAP_FAILED || !vld || !fork) {
+        free(vld);
+        free(fork);
+        return;
+    }
+    CHECK_EQ(nvx_utf8vld_init(vld), NVX_STATUS_OK);
+    /* 2^32 - 20 bytes in 16 calls, counted exactly. */
+    for (k = 1; k <= 15; k++) {
+        feed(vld, zeros, WINDOW, 1, 1, WINDOW, k * WINDOW);
+    }
+    feed(vld, zeros, WINDOW - 20, 1, 1, WINDOW - 20, SIZE_MAX - 19);
+    /* Just below 2^32 every position is exact. */
+    memcpy(fork, vld, sizeof *vld);
+    feed(fork, (const uint8_t *)"abc\xff", 4, 0, 0, 3, SIZE_MAX - 16);
+    CHECK_EQ(nvx_utf8vld_finish(fork, &up_to, &elen), NVX_STATUS_INVALID);
+    CHECK_EQ(up_to, SIZE_MAX - 16);
+    /* A code point from 2^32 - 2 to past 2^32 - 1, then rejected: the count saturates, its start is exact. */
+    memcpy(fork, vld, sizeof *vld);
+    feed(fork, zeros, 18, 1, 1, 18, SIZE_MAX - 1);
+    feed(fork, (const uint8_t *)"\xe2\x82", 2, 1, 0, 2, SIZE_MAX);
+    feed(fork, (const uint8_t *)"X", 1, 0, 0, 0, SIZE_MAX);
+    CHECK_EQ(nvx_utf8vld_finish(fork, &up_to, &elen), NVX_STATUS_INVALID);
+    CHECK_EQ(up_to, SIZE_MAX - 1);
+    CHECK_EQ(elen, 2);
+    /* Past 2^32: another window, then an error. Counts and positions saturate. */
+    feed(vld, zeros, WINDOW, 1, 1, WINDOW, SIZE_MAX);
+    CHECK_EQ(nvx_utf8vld_finish(vld, &up_to, &elen), NVX_STATUS_OK);
+    CHECK_EQ(up_to, SIZE_MAX);
+    feed(vld, (const uint8_t *)"ok \xc0\xaf", 5, 0, 0, 3, SIZE_MAX);
+    feed(vld, (const uint8_t *)"more", 4, 0, 0, 0, SIZE_MAX);
+    CHECK_EQ(nvx_utf8vld_get_total_index(vld), SIZE_MAX);
+    CHECK_EQ(nvx_utf8vld_finish(vld, &up_to, &elen), NVX_STATUS_INVALID);
+    CHECK_EQ(up_to, SIZE_MAX);
+    CHECK_EQ(elen, 1);
+    free(vld);
+    free(fork);
+    munmap(zeros, WINDOW);
+}
+#endif
+
+/* A state pointer that is not 8-aligned is refused by init (nothing written) and by every call; the type is
+ * declared 8-aligned (NVX_ALIGNED), which only i386 needs, but a cast can always make one. */
+struct align_probe {
+    char c;
+    nvx_utf8vld_state state;
+};
+
+static void test_misaligned_state(void) {
+    uint64_t storage[17];
+    uint8_t *base = (uint8_t *)storage, before[128];
+    uint8_t *aligned = base + (8 - (uintptr_t)base % 8) % 8;
+    void *misaligned = aligned + 4;
+    CHECK_EQ(offsetof(struct align_probe, state), 8); /* the type's alignment, in C99 */
+    memset(storage, 0x5a, sizeof storage);
+    memcpy(before, misaligned, sizeof before);
+    CHECK_EQ(nvx_utf8vld_init(misaligned), NVX_STATUS_NULL_ARGUMENT);
+    CHECK(memcmp(before, misaligned, sizeof before) == 0);
+    CHECK_EQ(nvx_utf8vld_validate(misaligned, (const uint8_t *)"ab", 2), NVX_STATUS_NULL_ARGUMENT);
+    CHECK_EQ(nvx_utf8vld_init((void *)aligned), NVX_STATUS_OK);
+    CHECK_EQ(nvx_utf8vld_validate(aligned, (const uint8_t *)"ab", 2), NVX_STATUS_OK);
+    CHECK_EQ(nvx_utf8vld_get_total_index(aligned), 2);
+}
+
 int main(void) {
     test_huge_lengths();
     test_null_and_empty();
     test_set_impl_every_int();
     test_wrong_kind();
     test_set_implementation_names();
+#ifdef NVX_TEST_32_BIT_STREAM
+    test_beyond_4_gib_32_bit();
+#endif
+    test_misaligned_state();
     return report();
 }

@@ -7,11 +7,14 @@
  *
  * Oracles, never libnvx itself: the expected positions of the known vectors (Markus Kuhn's UTF-8 stress test and
  * autobahn's cases, with the quads autobahn's pure-Python validator returned, as listed in tests/vectors.rs and
- * std's valid_up_to / error_len), the byte-at-a-time rules those imply, and a trivial C loop for masking.
+ * std's valid_up_to / error_len), a byte-at-a-time automaton of RFC 3629's table (ref_utf8.h: std's numbers for a
+ * whole message, autobahn's quads for chunks; checked here against the known vectors first), and a trivial C loop
+ * for masking (ref_mask in test_support.h).
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "nvx.h"
+#include "ref_utf8.h"
 #include "test_support.h"
 
 #include <limits.h>
@@ -155,6 +158,17 @@ static void test_utf8_validate(void) {
     uint8_t big[4096], starts[4096];
     for (i = 0; i < NVECTORS; i++) {
         const vector *v = &VECTORS[i];
+        nvx_utf8_status st;
+        ref_vld ref;
+        /* The oracle first: it must give the known numbers too. */
+        CHECK_EQ(ref_utf8_validate(bytes_of(v), v->len, &up_to, &elen), v->status);
+        CHECK_EQ(up_to, v->valid_up_to);
+        CHECK_EQ(elen, v->error_len);
+        ref_vld_reset(&ref);
+        CHECK_EQ(ref_vld_feed(&ref, bytes_of(v), v->len, &st), quad_status(v->valid, v->ends));
+        CHECK(st.valid == v->valid && st.ends_on_codepoint == v->ends);
+        CHECK_EQ(st.current_index, v->current);
+        CHECK_EQ(st.total_index, v->total);
         up_to = 12345;
         elen = 12345;
         CHECK_EQ(nvx_utf8_validate(bytes_of(v), v->len, &up_to, &elen), v->status);
@@ -432,6 +446,65 @@ static void test_utf8vld_long(void) {
     free(starts);
 }
 
+/* Damaged text and random bytes, whole and in random chunks, on every autobahn id this CPU runs: every verdict and
+ * every quad from the reference automaton. */
+static void test_against_reference(void) {
+    enum { MAXLEN = 600, ROUNDS = 400 };
+    uint8_t text[MAXLEN], starts[MAXLEN];
+    void *vld = nvx_utf8vld_new();
+    int round, id;
+    CHECK(vld != NULL);
+    if (!vld) {
+        return;
+    }
+    for (round = 0; round < ROUNDS; round++) {
+        size_t len = (size_t)rng() % MAXLEN, k, damage = (size_t)rng() % 4, up_to, want_up_to;
+        int elen, want_elen;
+        nvx_status want;
+        if (round % 5 == 0) {
+            fill_random(text, len);
+        } else {
+            make_text(text, len, starts, (uint32_t)round + 1);
+            for (k = 0; k < damage && len > 0; k++) {
+                /* A random byte, a continuation, a lead or one that never appears, anywhere. */
+                static const uint8_t bytes[] = {0x80, 0xbf, 0xc0, 0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xf5, 0xff};
+                text[(size_t)rng() % len] = rng() % 2 ? (uint8_t)rng() : bytes[rng() % sizeof bytes];
+            }
+        }
+        want = ref_utf8_validate(text, len, &want_up_to, &want_elen);
+        CHECK_EQ(nvx_utf8_validate(text, len, &up_to, &elen), want);
+        CHECK_EQ(up_to, want_up_to);
+        CHECK_EQ(elen, want_elen);
+        for (id = 0; id <= 4; id++) {
+            ref_vld ref;
+            size_t at = 0;
+            if (nvx_utf8vld_set_impl(vld, id) != id) {
+                continue;
+            }
+            nvx_utf8vld_reset(vld);
+            ref_vld_reset(&ref);
+            do {
+                nvx_utf8_status st, want_st;
+                nvx_status want_rc;
+                size_t n = (size_t)rng() % (round % 2 ? 7 : 200);
+                if (n > len - at) {
+                    n = len - at;
+                }
+                want_rc = ref_vld_feed(&ref, text + at, n, &want_st);
+                CHECK_EQ(nvx_utf8vld_validate_status(vld, text + at, n, &st), want_rc);
+                CHECK(st.valid == want_st.valid && st.ends_on_codepoint == want_st.ends_on_codepoint);
+                CHECK_EQ(st.current_index, want_st.current_index);
+                CHECK_EQ(st.total_index, want_st.total_index);
+                at += n;
+            } while (at < len);
+            CHECK_EQ(nvx_utf8vld_finish(vld, &up_to, &elen), want);
+            CHECK_EQ(up_to, want_up_to);
+            CHECK_EQ(elen, want_elen);
+        }
+    }
+    nvx_utf8vld_free(vld);
+}
+
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Masking */
 
@@ -594,7 +667,7 @@ static void test_fused(void) {
         const uint8_t *plain = i < NVECTORS ? bytes_of(&VECTORS[i]) : text;
         size_t len = i < NVECTORS ? VECTORS[i].len : LEN - i;
         for (phase = 0; phase < 4; phase++) {
-            want = nvx_utf8_validate(plain, len, &want_up_to, &want_elen);
+            want = ref_utf8_validate(plain, len, &want_up_to, &want_elen);
             memcpy(masked, plain, len);
             ref_mask(masked, len, KEY, phase);
             /* In place. */
@@ -620,7 +693,7 @@ static void test_fused(void) {
     for (i = 2000; !starts[i]; i--) {
     }
     buf[i] = 0xff;
-    nvx_mask(buf, LEN, KEY, 1);
+    ref_mask(buf, LEN, KEY, 1);
     CHECK_EQ(nvx_unmask_validate(buf, LEN, KEY, 1, &next, &up_to, &elen), NVX_STATUS_INVALID);
     CHECK_EQ(up_to, i);
     CHECK_EQ(elen, 1);
@@ -644,11 +717,12 @@ static void test_fused(void) {
 static void test_utf8vld_unmask_validate(void) {
     enum { LEN = 4000 };
     uint8_t text[LEN], starts[LEN], buf[LEN], plain[LEN];
-    void *vld = nvx_utf8vld_new(), *m = nvx_xormask_new(KEY), *ref = nvx_utf8vld_new();
+    void *vld = nvx_utf8vld_new(), *m = nvx_xormask_new(KEY);
+    ref_vld ref;
     nvx_utf8_status st, want;
     int round;
-    CHECK(vld && m && ref);
-    if (!vld || !m || !ref) {
+    CHECK(vld && m);
+    if (!vld || !m) {
         goto out;
     }
     make_text(text, LEN, starts, 9);
@@ -664,7 +738,7 @@ static void test_utf8vld_unmask_validate(void) {
         memcpy(buf, plain, LEN);
         ref_mask(buf, LEN, KEY, 0);
         nvx_utf8vld_reset(vld);
-        nvx_utf8vld_reset(ref);
+        ref_vld_reset(&ref);
         nvx_xormask_reset(m);
         while (at < LEN) {
             size_t n = (size_t)rng() % (round < 6 ? 7 : 900);
@@ -672,7 +746,7 @@ static void test_utf8vld_unmask_validate(void) {
                 n = LEN - at;
             }
             rc = nvx_utf8vld_unmask_validate(vld, m, buf + at, n, &st);
-            want_rc = nvx_utf8vld_validate_status(ref, plain + at, n, &want);
+            want_rc = ref_vld_feed(&ref, plain + at, n, &want);
             CHECK_EQ(rc, want_rc);
             CHECK(st.valid == want.valid && st.ends_on_codepoint == want.ends_on_codepoint);
             CHECK_EQ(st.current_index, want.current_index);
@@ -681,7 +755,8 @@ static void test_utf8vld_unmask_validate(void) {
         }
         CHECK(memcmp(buf, plain, LEN) == 0);
         CHECK_EQ(nvx_xormask_pointer(m), LEN);
-        CHECK_EQ(nvx_utf8vld_get_current_index(vld), nvx_utf8vld_get_current_index(ref));
+        CHECK_EQ(nvx_utf8vld_get_current_index(vld), want.current_index);
+        CHECK_EQ(nvx_utf8vld_get_total_index(vld), want.total_index);
     }
     /* Errors: nothing changes. */
     nvx_utf8vld_reset(vld);
@@ -696,7 +771,6 @@ static void test_utf8vld_unmask_validate(void) {
     CHECK_EQ(nvx_utf8vld_unmask_validate(vld, m, NULL, 0, NULL), NVX_STATUS_OK);
 out:
     nvx_utf8vld_free(vld);
-    nvx_utf8vld_free(ref);
     nvx_xormask_free(m);
 }
 
@@ -757,6 +831,7 @@ int main(void) {
     test_utf8vld();
     test_utf8vld_state();
     test_utf8vld_long();
+    test_against_reference();
     test_mask();
     test_xormask();
     test_fused();
