@@ -80,3 +80,17 @@ pub fn windows(text: &[u8], len: usize, count: usize) -> Vec<&[u8]> {
     }
     out
 }
+
+/// `text` cut into consecutive pieces of at most `len` bytes, each ending on a code point boundary.
+#[must_use]
+pub fn pieces(text: &[u8], len: usize) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let piece = prefix(rest, len);
+        let piece = if piece.is_empty() { rest } else { piece };
+        out.push(piece);
+        rest = &rest[piece.len()..];
+    }
+    out
+}

@@ -19,7 +19,8 @@
 //!   `simdutf8-compat` (its automatic choice: AVX2 here, `core::str::from_utf8` below 64 bytes), `simdutf8-avx2`
 //!   and `simdutf8-sse42` (its kernels called directly, for the kernel-by-kernel comparison), `std`
 //!   (`core::str::from_utf8`); from 4 KiB on also the incremental validator fed 1 KiB (`nvx-stream-1k`) and, from
-//!   256 KiB, 64 KiB chunks (`nvx-stream-64k`), and `simdutf8::compat` composed per 1 KiB chunk.
+//!   256 KiB, 64 KiB chunks (`nvx-stream-64k`), `simdutf8::compat` composed per 1 KiB chunk, and one-shot validation
+//!   of each piece of about 1 KiB cut on code points (`nvx-oneshot-1k`: the per-call cost without the stream state).
 //! - `utf8-distinct/<text>/<size>` (up to 4 KiB): the same peers on a ring of different inputs of that size (about
 //!   256 KiB of them), one per call, so that no branch predictor learns the input.
 //! - `mask/<size>`: in place and out of place, aligned and one byte off (`-misaligned`), every implementation;
@@ -57,9 +58,9 @@ const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
 /// A key under which the mixed benchmark text stays valid UTF-8 (see the module docs).
 const FLIP_KEY: [u8; 4] = [1, 1, 1, 1];
 
-/// Target duration of one sample.
+/// Target duration of one sample (`NVX_BENCH_SAMPLE_US` overrides it).
 const SAMPLE: Duration = Duration::from_millis(1);
-/// Rounds per group, fewer when one sample of a candidate takes long.
+/// Rounds per group (`NVX_BENCH_ROUNDS` overrides it), fewer when one sample of a candidate takes long.
 const ROUNDS: usize = 21;
 const SLOW_ROUNDS: usize = 7;
 
@@ -96,6 +97,8 @@ struct Bench {
     filters: Vec<String>,
     test: bool,
     max_size: usize,
+    sample: Duration,
+    rounds: usize,
     out: Option<std::fs::File>,
 }
 
@@ -111,7 +114,10 @@ impl Bench {
                 a => filters.push(a.to_owned()),
             }
         }
-        let max_size = std::env::var("NVX_BENCH_MAX_SIZE").ok().and_then(|v| v.parse().ok()).unwrap_or(usize::MAX);
+        let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+        let max_size = env("NVX_BENCH_MAX_SIZE").map_or(usize::MAX, |v| usize::try_from(v).unwrap_or(usize::MAX));
+        let sample = env("NVX_BENCH_SAMPLE_US").map_or(SAMPLE, Duration::from_micros);
+        let rounds = env("NVX_BENCH_ROUNDS").map_or(ROUNDS, |v| usize::try_from(v).unwrap_or(ROUNDS));
         let out = if test {
             None
         } else {
@@ -124,7 +130,7 @@ impl Bench {
             eprintln!("appending results to {}", path.display());
             Some(file)
         };
-        Self { filters, test, max_size, out }
+        Self { filters, test, max_size, sample, rounds, out }
     }
 
     fn wants(&self, group: &str) -> bool {
@@ -153,18 +159,18 @@ impl Bench {
             let mut n = 1u64;
             let elapsed = loop {
                 let t = (c.run)(n);
-                if t >= SAMPLE / 4 || n >= 1 << 30 {
+                if t >= self.sample / 4 || n >= 1 << 30 {
                     break t;
                 }
                 n *= 4;
             };
             let per_call = elapsed.as_secs_f64() / to_f64(n);
             #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a positive count")]
-            let n = ((SAMPLE.as_secs_f64() / per_call) as u64).max(1);
+            let n = ((self.sample.as_secs_f64() / per_call) as u64).max(1);
             slowest = slowest.max(Duration::from_secs_f64(per_call * to_f64(n)));
             iters.push(n);
         }
-        let rounds = if slowest > 20 * SAMPLE { SLOW_ROUNDS } else { ROUNDS };
+        let rounds = if slowest > 20 * SAMPLE { SLOW_ROUNDS.min(self.rounds) } else { self.rounds };
         let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); candidates.len()];
         for round in 0..rounds {
             for k in 0..candidates.len() {
@@ -182,10 +188,11 @@ impl Bench {
             };
             let (median, q1, q3, min) = (q(0.5), q(0.25), q(0.75), s[0]);
             println!(
-                "{group:<26} {:<26} {:>9.2} GB/s {:>13.2} ns  (q1..q3 {:.2}..{:.2})",
+                "{group:<26} {:<26} {:>9.2} GB/s {:>13.2} ns  (min {:.2} GB/s, q1..q3 {:.2}..{:.2} ns)",
                 c.name,
                 meta.bytes / median,
                 median,
+                meta.bytes / min,
                 q1,
                 q3
             );
@@ -321,6 +328,11 @@ fn bench_utf8(bench: &mut Bench) {
                 c.extend(simdutf8_kernels(input));
                 if size >= 4 * KIB {
                     c.push(candidate("nvx-stream-1k", || stream_nvx(black_box(input), KIB)));
+                    // The same pieces validated one-shot, cut on code points: the per-call cost without the stream.
+                    let pieces = texts::pieces(input, KIB);
+                    c.push(candidate("nvx-oneshot-1k", move || {
+                        pieces.iter().all(|p| nvx_ws::utf8::validate(black_box(p)).is_ok())
+                    }));
                     c.push(candidate("simdutf8-compat-stream-1k", || stream_simdutf8_compat(black_box(input), KIB)));
                 }
                 if size >= 256 * KIB {

@@ -6,10 +6,9 @@
 //! the rest is only unmasked, and the exact error is found by the scalar reference on the unmasked bytes: the
 //! result is always that of [`mask`](super::mask::mask) followed by [`validate`](super::utf8::validate).
 
-use super::mask::{mask, mask_words};
-use super::utf8::{BLOCK, SHORT_INPUT, Tables, any_high_bit, exact_error, validate_tail};
+use super::utf8::{BLOCK, Tables, any_high_bit, exact_error, load_partial_block, scan_partial_block, validate};
 use super::vector::Utf8Vector;
-use crate::utf8::{Utf8Error, scalar};
+use crate::utf8::Utf8Error;
 
 /// Unmasks `len` bytes from `src` into `dst` (which may be `src`) and validates the result.
 ///
@@ -23,11 +22,12 @@ pub(crate) unsafe fn unmask_validate<V: Utf8Vector, const N: usize>(
     len: usize,
     key: u32,
 ) -> Result<(), Utf8Error> {
-    if len < SHORT_INPUT {
+    if len < BLOCK {
+        // Less than a block: unmask, then validate the result (in cache) with the short-input path.
         // SAFETY: forwarded from the caller; the slice is built after the last write through `dst`.
         return unsafe {
-            mask_words(src, dst, len, key);
-            scalar::validate(core::slice::from_raw_parts(dst, len))
+            V::mask_buffer(src, dst, len, key);
+            validate::<V, N>(core::slice::from_raw_parts(dst, len))
         };
     }
     let t = Tables::<V>::new();
@@ -56,20 +56,28 @@ pub(crate) unsafe fn unmask_validate<V: Utf8Vector, const N: usize>(
             // SAFETY: `next <= len`; forwarded from the caller. BLOCK is a multiple of 4, so `key` is the phase
             // at `next` too. The slice is built after the last write through `dst`.
             return unsafe {
-                mask::<V>(src.add(next), dst.add(next), len - next, key);
+                V::mask_buffer(src.add(next), dst.add(next), len - next, key);
                 exact_error(core::slice::from_raw_parts(dst, len), pos)
             };
         }
         prev = vectors[N - 1];
         pos += BLOCK;
     }
-    // SAFETY: `pos <= len`; forwarded from the caller. The slice is built after the last write through `dst`.
-    let out = unsafe {
-        mask_words(src.add(pos), dst.add(pos), len - pos, key);
-        core::slice::from_raw_parts(dst, len)
-    };
     if pos == len {
-        return if prev_incomplete.any_nonzero() { exact_error(out, pos) } else { Ok(()) };
+        // SAFETY: the whole output has been written.
+        let out = unsafe { core::slice::from_raw_parts(dst, len) };
+        return if prev_incomplete.any_nonzero() { exact_error(out, len) } else { Ok(()) };
     }
-    validate_tail::<V>(&t, out, pos)
+    // The last partial block: unmasked with the vector masker, then validated from the output (still in L1), the
+    // vector before it being the last one of the loop.
+    // SAFETY: `pos < len`; forwarded from the caller; BLOCK is a multiple of 4. The output is read after the last
+    // write through `dst`, and the BLOCK bytes before `dst + pos` are output too.
+    unsafe {
+        V::mask_buffer(src.add(pos), dst.add(pos), len - pos, key);
+        let vectors: [V; N] = load_partial_block::<V, N>(dst.add(pos), len - pos, true);
+        match scan_partial_block::<V, N, false>(&t, &vectors, len - pos, prev, prev_incomplete) {
+            Ok(_) => Ok(()),
+            Err(()) => exact_error(core::slice::from_raw_parts(dst, len), pos),
+        }
+    }
 }

@@ -10,7 +10,7 @@
 //! length need not be a multiple of the vector width, without a byte loop at either end and without masking any
 //! byte twice.
 
-use super::vector::Vector;
+use super::vector::{MaskedVector, Vector};
 
 /// `key` (the pattern for offset 0) rotated to the pattern for `offset`.
 #[inline(always)]
@@ -117,5 +117,43 @@ pub(crate) unsafe fn mask<V: Vector>(src: *const u8, dst: *mut u8, len: usize, k
         }
         first.store(dst);
         last.store(dst.add(last_at));
+    }
+}
+
+/// Masks `len >= LANES` bytes from `src` into `dst` (which may be `src`) with masked loads and stores at the ends:
+/// the bytes before the first aligned destination address and those after the last whole vector are each read and
+/// written once by a masked instruction, the rest by aligned full vectors, so every byte is touched exactly once.
+///
+/// # Safety
+/// The CPU must support the features `V` needs; `len >= LANES`; `src .. src + len` readable, `dst .. dst + len`
+/// writable, and `src == dst` or the two do not overlap.
+#[inline(always)]
+pub(crate) unsafe fn mask_masked<V: MaskedVector>(src: *const u8, dst: *mut u8, len: usize, key: u32) {
+    let lanes = V::LANES;
+    debug_assert!(len >= lanes);
+    // SAFETY (whole body): every access is of `src + i .. src + i + w` / `dst + i .. dst + i + w` with
+    // `i + w <= len` (w = LANES, or the length of a masked access); each byte is read once, before its one write.
+    unsafe {
+        // Up to the first aligned destination address.
+        let head = (lanes - (dst as usize) % lanes) % lanes;
+        if head > 0 {
+            V::load_prefix(src, head).xor(V::splat_u32(key)).store_prefix(dst, head);
+        }
+        let mut i = head;
+        let k = V::splat_u32(rotate_key(key, i));
+        while i + UNROLL * lanes <= len {
+            let v: [V; UNROLL] = core::array::from_fn(|j| V::load(src.add(i + j * lanes)));
+            for (j, v) in v.into_iter().enumerate() {
+                v.xor(k).store(dst.add(i + j * lanes));
+            }
+            i += UNROLL * lanes;
+        }
+        while i + lanes <= len {
+            V::load(src.add(i)).xor(k).store(dst.add(i));
+            i += lanes;
+        }
+        if i < len {
+            V::load_prefix(src.add(i), len - i).xor(k).store_prefix(dst.add(i), len - i);
+        }
     }
 }
