@@ -128,6 +128,10 @@ pub(crate) unsafe fn mask<V: Vector>(src: *const u8, dst: *mut u8, len: usize, k
 /// The CPU must support the features `V` needs; `len >= LANES`; `src .. src + len` readable, `dst .. dst + len`
 /// writable, and `src == dst` or the two do not overlap.
 #[inline(always)]
+#[cfg_attr(
+    not(target_arch = "x86_64"),
+    expect(dead_code, reason = "only the x86_64 AVX-512 kernel has masked loads and stores so far")
+)]
 pub(crate) unsafe fn mask_masked<V: MaskedVector>(src: *const u8, dst: *mut u8, len: usize, key: u32) {
     let lanes = V::LANES;
     debug_assert!(len >= lanes);

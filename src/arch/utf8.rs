@@ -290,34 +290,40 @@ pub(crate) fn exact_error(input: &[u8], pos: usize) -> Result<(), Utf8Error> {
 }
 
 /// Inputs from this length on are scanned from aligned addresses after the first block, which costs one partial
-/// block more (a misaligned input spans one more aligned block) and saves a split load per vector. Measured on AVX-512
-/// (2026-11-29): from 256 bytes on, aligned scans win from L2 (1 KiB pieces from 256 KiB: ASCII 83 against 60 GB/s,
-/// mixed text 16.9 against 15.7), while a single 1 KiB input in L1 is about as fast either way.
-const ALIGN_FROM: usize = 4 * BLOCK;
+/// block more (a misaligned input spans one more aligned block) and saves a split load per vector: a win for data
+/// that comes from L2 or further, not from L1. Measured on AVX-512 (2026-11-29): 1 KiB pieces of a 256 KiB buffer,
+/// ASCII 83 against 60 GB/s aligned, mixed text 16.9 against 15.7; a single 1 KiB input in L1 about 15 % slower
+/// aligned. One-shot inputs of a few KiB are typically in L1 (just received), so they are aligned from 2 KiB on; the
+/// chunks of a stream are pieces of a larger message, aligned from 256 bytes on.
+const ALIGN_FROM: usize = 32 * BLOCK;
+
+/// As [`ALIGN_FROM`], for a chunk that continues a message.
+const STREAM_ALIGN_FROM: usize = 4 * BLOCK;
 
 /// Inputs up to this length are checked for ASCII inline by [`is_short_ascii`] before a kernel is called.
-pub(crate) const SHORT_ASCII: usize = 16;
+pub(crate) const SHORT_ASCII: usize = 64;
 
-/// Whether `input` is at most [`SHORT_ASCII`] bytes long and all ASCII: two overlapping loads of 8, 4 or 1 bytes,
-/// no loop, nothing read outside `input`.
+/// Whether `input` is at most [`SHORT_ASCII`] bytes long and all ASCII: up to eight overlapping 8-byte loads (or
+/// two of 4, or three single bytes), OR-ed together, no loop, nothing read outside `input`.
 #[inline(always)]
 pub(crate) fn is_short_ascii(input: &[u8]) -> bool {
     let n = input.len();
-    if n > SHORT_ASCII {
-        return false;
-    }
-    let word = if n >= 8 {
-        u64::from_le_bytes(input[..8].try_into().unwrap_or_default())
-            | u64::from_le_bytes(input[n - 8..].try_into().unwrap_or_default())
-    } else if n >= 4 {
-        u64::from(u32::from_le_bytes(input[..4].try_into().unwrap_or_default()))
-            | u64::from(u32::from_le_bytes(input[n - 4..].try_into().unwrap_or_default()))
-    } else if n > 0 {
-        u64::from(input[0] | input[n / 2] | input[n - 1])
-    } else {
-        0
+    let word = |at: usize| u64::from_le_bytes(input[at..at + 8].try_into().unwrap_or_default());
+    let any = match n {
+        0 => 0,
+        1..=3 => u64::from(input[0] | input[n / 2] | input[n - 1]),
+        4..=7 => {
+            u64::from(u32::from_le_bytes(input[..4].try_into().unwrap_or_default()))
+                | u64::from(u32::from_le_bytes(input[n - 4..].try_into().unwrap_or_default()))
+        }
+        8..=16 => word(0) | word(n - 8),
+        17..=32 => word(0) | word(8) | word(n - 16) | word(n - 8),
+        33..=SHORT_ASCII => {
+            word(0) | word(8) | word(16) | word(24) | word(n - 32) | word(n - 24) | word(n - 16) | word(n - 8)
+        }
+        _ => return false,
     };
-    word & 0x8080_8080_8080_8080 == 0
+    any & 0x8080_8080_8080_8080 == 0
 }
 
 /// The vectors of the `len` bytes at `ptr` (`0 < len < BLOCK`), zero after them. `room`: the `LANES` bytes before
@@ -381,27 +387,29 @@ unsafe fn scan<V: Utf8Vector, const N: usize, const STREAM: bool>(input: &[u8], 
     let before = V::splat_u32(before_bytes);
     let zero = V::splat(0);
     let before_incomplete = if STREAM { t.incomplete(before) } else { zero };
-    if n < BLOCK {
+    if n <= BLOCK {
         if n == 0 {
             return Ok(zero);
         }
+        // Up to one block: the partial-block path (a full block is loaded whole; its incomplete end is checked there).
         // SAFETY: `ptr .. ptr + n` is the input; no room before it is claimed.
         let vectors: [V; N] = unsafe { load_partial_block::<V, N>(ptr, n, false) };
         return scan_partial_block::<V, N, STREAM>(&t, &vectors, n, before, before_incomplete).map_err(|()| 0);
     }
 
-    // First block: in registers, after `before`.
-    // SAFETY: n >= BLOCK.
-    let first: [V; N] = unsafe { load_block::<V, N>(ptr) };
-    let err = if any_high_bit(&first) { t.classify_block_in_registers(&first, before) } else { before_incomplete };
-    if err.any_nonzero() {
-        return Err(0);
-    }
-    let mut pos = BLOCK;
-    // The vector before `pos` (register form) and whether the bytes before `pos` end inside a sequence.
-    let mut prev = first[N - 1];
-    let mut prev_incomplete = t.incomplete(prev);
-    if n >= ALIGN_FROM {
+    // The next block to check, the vector before it (register form) and whether the bytes before it end inside a
+    // sequence.
+    let mut pos = 0;
+    let mut prev = before;
+    let mut prev_incomplete = before_incomplete;
+    if n >= if STREAM { STREAM_ALIGN_FROM } else { ALIGN_FROM } {
+        // First block: in registers, after `before`.
+        // SAFETY: n >= BLOCK.
+        let first: [V; N] = unsafe { load_block::<V, N>(ptr) };
+        let err = if any_high_bit(&first) { t.classify_block_in_registers(&first, before) } else { before_incomplete };
+        if err.any_nonzero() {
+            return Err(0);
+        }
         // Continue from the first LANES-aligned address after the start of the first vector, so block loads never
         // split a cache line (re-reading some bytes is harmless: a byte's verdict depends only on it and the three
         // bytes before it). `BLOCK - LANES < pos <= BLOCK`.
@@ -418,6 +426,10 @@ unsafe fn scan<V: Utf8Vector, const N: usize, const STREAM: bool>(input: &[u8], 
         prev = V::splat_u32(u32::from_le_bytes([0, three[0], three[1], three[2]]));
         prev_incomplete = t.incomplete(prev);
     }
+    if !prev_incomplete.any_nonzero() {
+        // SAFETY: `pos <= n`.
+        unsafe { skip_ascii::<V, N>(ptr, &mut pos, n, &mut prev) };
+    }
     while pos + BLOCK <= n {
         // SAFETY: `pos + BLOCK <= n`.
         let p = unsafe { ptr.add(pos) };
@@ -430,23 +442,15 @@ unsafe fn scan<V: Utf8Vector, const N: usize, const STREAM: bool>(input: &[u8], 
                 return Err(pos);
             }
             prev_incomplete = zero;
-            // A run of ASCII: two blocks per step, no classification needed until a non-ASCII byte.
             prev = vectors[N - 1];
             pos += BLOCK;
-            while pos + 2 * BLOCK <= n {
-                // SAFETY: `pos + 2 * BLOCK <= n`.
-                let pair = unsafe { [load_block::<V, N>(ptr.add(pos)), load_block::<V, N>(ptr.add(pos + BLOCK))] };
-                if any_or(&pair[0]).or(any_or(&pair[1])).any_high_bit() {
-                    break;
-                }
-                prev = pair[1][N - 1];
-                pos += 2 * BLOCK;
-            }
+            // SAFETY: `pos <= n`.
+            unsafe { skip_ascii::<V, N>(ptr, &mut pos, n, &mut prev) };
             continue;
         }
-        // (Only the first aligned block of a 64-byte vector kernel can start before byte 3: it is classified in
-        // registers. With narrower vectors `pos > BLOCK - LANES >= 32` here, and the check folds away.)
-        let err = if V::PREV_FROM_MEMORY && (V::LANES < BLOCK || pos >= 3) {
+        // A block that starts before byte 3 (the first, or the first aligned one of a 64-byte vector kernel) is
+        // classified in registers, after `prev`.
+        let err = if V::PREV_FROM_MEMORY && pos >= 3 {
             // SAFETY: `pos >= 3`, so `p - 3 .. p + BLOCK` lies within the input.
             unsafe { t.classify_block_from_memory(p) }
         } else {
@@ -470,6 +474,34 @@ unsafe fn scan<V: Utf8Vector, const N: usize, const STREAM: bool>(input: &[u8], 
     // SAFETY: `pos .. n` is within the input, and so are the `LANES <= pos` bytes before it.
     let vectors: [V; N] = unsafe { load_partial_block::<V, N>(ptr.add(pos), n - pos, true) };
     scan_partial_block::<V, N, STREAM>(&t, &vectors, n - pos, prev, prev_incomplete).map_err(|()| pos)
+}
+
+/// Skips a run of ASCII from `pos`, four blocks per step: no classification is needed until a non-ASCII byte, after
+/// a code point boundary. Leaves `pos` at the first group of four blocks that is not all ASCII (or with fewer left),
+/// and `prev` the vector before it.
+///
+/// # Safety
+/// `pos <= n`, and `ptr .. ptr + n` readable.
+#[inline(always)]
+unsafe fn skip_ascii<V: Utf8Vector, const N: usize>(ptr: *const u8, pos: &mut usize, n: usize, prev: &mut V) {
+    while *pos + 4 * BLOCK <= n {
+        // SAFETY: `pos + 4 * BLOCK <= n`.
+        let run: [[V; N]; 4] = unsafe { core::array::from_fn(|k| load_block::<V, N>(ptr.add(*pos + k * BLOCK))) };
+        if any_or(&run[0]).or(any_or(&run[1])).or(any_or(&run[2]).or(any_or(&run[3]))).any_high_bit() {
+            break;
+        }
+        *prev = run[3][N - 1];
+        *pos += 4 * BLOCK;
+    }
+    while *pos + BLOCK <= n {
+        // SAFETY: `pos + BLOCK <= n`.
+        let block: [V; N] = unsafe { load_block::<V, N>(ptr.add(*pos)) };
+        if any_high_bit(&block) {
+            break;
+        }
+        *prev = block[N - 1];
+        *pos += BLOCK;
+    }
 }
 
 /// [`scan`] of a partly filled block of `len` bytes (`0 < len < BLOCK`), loaded into `vectors`, the vector before it
