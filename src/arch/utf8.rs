@@ -192,6 +192,33 @@ impl<V: Utf8Vector> Tables<V> {
         err
     }
 
+    /// Errors of the block `vectors` (already unmasked), whose masked bytes, and the three masked bytes before them,
+    /// are readable at `src - 3 .. src + BLOCK`; `keys[d - 1]` unmasks a vector loaded `d` bytes before a multiple of
+    /// four from the block's start (the fused kernel's memory form of the previous-byte vectors).
+    ///
+    /// # Safety
+    /// `src - 3 .. src + BLOCK` must be readable.
+    #[inline(always)]
+    pub(crate) unsafe fn classify_block_from_masked<const N: usize>(
+        &self,
+        src: *const u8,
+        vectors: &[V; N],
+        keys: &[V; 3],
+    ) -> V {
+        let mut err = V::splat(0);
+        for (j, &input) in vectors.iter().enumerate() {
+            // SAFETY: the caller guarantees `src - 3 .. src + BLOCK` is readable and `j * LANES + LANES <= BLOCK`.
+            unsafe {
+                let p = src.add(j * V::LANES);
+                let prev1 = V::load(p.sub(1)).xor(keys[0]);
+                let prev2 = V::load(p.sub(2)).xor(keys[1]);
+                let prev3 = V::load(p.sub(3)).xor(keys[2]);
+                err = err.or(self.classify(input, prev1, prev2, prev3));
+            }
+        }
+        err
+    }
+
     /// Errors of the block in `vectors`, the vector before it being `prev`.
     #[inline(always)]
     pub(crate) fn classify_block_in_registers<const N: usize>(&self, vectors: &[V; N], prev: V) -> V {
