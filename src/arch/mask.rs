@@ -10,7 +10,7 @@
 //! length need not be a multiple of the vector width, without a byte loop at either end and without masking any
 //! byte twice.
 
-use super::vector::{MaskedVector, Vector};
+use super::vector::Vector;
 
 /// `key` (the pattern for offset 0) rotated to the pattern for `offset`.
 #[inline(always)]
@@ -99,10 +99,14 @@ pub(crate) unsafe fn mask<V: Vector>(src: *const u8, dst: *mut u8, len: usize, k
     // LANES` with `i + LANES <= len`; each region is loaded before any overlapping store (first and last up front,
     // the loop in ascending disjoint steps), so in-place masking sees only original bytes.
     unsafe {
-        let first = V::load(src).xor(V::splat_u32(key));
-        let last_at = len - lanes;
-        let last = V::load(src.add(last_at)).xor(V::splat_u32(rotate_key(key, last_at)));
+        // The first and last vectors are needed only where the aligned loop does not reach: before the first aligned
+        // destination address, and after the last whole vector from there. (When the destination is aligned and the
+        // length a multiple of the vector, every byte is loaded and stored once, as by a plain loop.)
         let mut i = (lanes - (dst as usize) % lanes) % lanes;
+        let last_at = len - lanes;
+        let first = (i > 0).then(|| V::load(src).xor(V::splat_u32(key)));
+        let last =
+            ((len - i) % lanes != 0).then(|| V::load(src.add(last_at)).xor(V::splat_u32(rotate_key(key, last_at))));
         let k = V::splat_u32(rotate_key(key, i));
         while i + UNROLL * lanes <= len {
             let v: [V; UNROLL] = core::array::from_fn(|j| V::load(src.add(i + j * lanes)));
@@ -115,49 +119,11 @@ pub(crate) unsafe fn mask<V: Vector>(src: *const u8, dst: *mut u8, len: usize, k
             V::load(src.add(i)).xor(k).store(dst.add(i));
             i += lanes;
         }
-        first.store(dst);
-        last.store(dst.add(last_at));
-    }
-}
-
-/// Masks `len >= LANES` bytes from `src` into `dst` (which may be `src`) with masked loads and stores at the ends:
-/// the bytes before the first aligned destination address and those after the last whole vector are each read and
-/// written once by a masked instruction, the rest by aligned full vectors, so every byte is touched exactly once.
-///
-/// # Safety
-/// The CPU must support the features `V` needs; `len >= LANES`; `src .. src + len` readable, `dst .. dst + len`
-/// writable, and `src == dst` or the two do not overlap.
-#[inline(always)]
-#[cfg_attr(
-    not(target_arch = "x86_64"),
-    expect(dead_code, reason = "only the x86_64 AVX-512 kernel has masked loads and stores so far")
-)]
-pub(crate) unsafe fn mask_masked<V: MaskedVector>(src: *const u8, dst: *mut u8, len: usize, key: u32) {
-    let lanes = V::LANES;
-    debug_assert!(len >= lanes);
-    // SAFETY (whole body): every access is of `src + i .. src + i + w` / `dst + i .. dst + i + w` with
-    // `i + w <= len` (w = LANES, or the length of a masked access); each byte is read once, before its one write.
-    unsafe {
-        // Up to the first aligned destination address.
-        let head = (lanes - (dst as usize) % lanes) % lanes;
-        if head > 0 {
-            V::load_prefix(src, head).xor(V::splat_u32(key)).store_prefix(dst, head);
+        if let Some(first) = first {
+            first.store(dst);
         }
-        let mut i = head;
-        let k = V::splat_u32(rotate_key(key, i));
-        while i + UNROLL * lanes <= len {
-            let v: [V; UNROLL] = core::array::from_fn(|j| V::load(src.add(i + j * lanes)));
-            for (j, v) in v.into_iter().enumerate() {
-                v.xor(k).store(dst.add(i + j * lanes));
-            }
-            i += UNROLL * lanes;
-        }
-        while i + lanes <= len {
-            V::load(src.add(i)).xor(k).store(dst.add(i));
-            i += lanes;
-        }
-        if i < len {
-            V::load_prefix(src.add(i), len - i).xor(k).store_prefix(dst.add(i), len - i);
+        if let Some(last) = last {
+            last.store(dst.add(last_at));
         }
     }
 }

@@ -153,23 +153,3 @@ pub(crate) unsafe fn read_partial_16(ptr: *const u8, len: usize) -> u128 {
         }
     }
 }
-
-/// Vectors with masked loads and stores (AVX-512): a partial vector is read or written in one instruction that
-/// touches only its bytes, so kernels handle the ends of a buffer with them instead of overlapping full vectors.
-///
-/// # Safety
-/// As for [`Vector`].
-pub(crate) unsafe trait MaskedVector: Vector {
-    /// Loads the `len` bytes at `ptr` into lanes `0..len`, zero in the others; nothing outside `ptr .. ptr + len`
-    /// is accessed.
-    ///
-    /// # Safety
-    /// `0 < len < LANES`, and `ptr .. ptr + len` must be readable.
-    unsafe fn load_prefix(ptr: *const u8, len: usize) -> Self;
-
-    /// Stores lanes `0..len` to `ptr .. ptr + len`; nothing outside it is accessed.
-    ///
-    /// # Safety
-    /// `0 < len < LANES`, and `ptr .. ptr + len` must be writable.
-    unsafe fn store_prefix(self, ptr: *mut u8, len: usize);
-}

@@ -1,7 +1,7 @@
 //! AVX-512 kernels: 64-byte vectors, one per block.
 //!
 //! Needs the CPU features `avx512f` (loads, stores, logic, `valignq`, mask tests) and `avx512bw` (byte shuffles,
-//! byte shifts, saturating byte subtraction, byte sign masks, masked byte loads and stores). In the main loop the
+//! byte shifts, saturating byte subtraction, byte sign masks, masked byte loads). In the main loop the
 //! previous-byte vectors are loaded from memory at offsets -1, -2, -3, as on AVX2: each such load splits a cache
 //! line, but loads have ports to spare, while building them in registers (`valignq` + three `vpalignr`) adds four
 //! µops to port 5, which the three table lookups already load most (512-bit integer µops run only on ports 0 and 5).
@@ -11,12 +11,12 @@
 
 use core::arch::x86_64::{
     __m512i, _mm_loadu_si128, _mm512_alignr_epi8, _mm512_alignr_epi64, _mm512_and_si512, _mm512_broadcast_i32x4,
-    _mm512_loadu_si512, _mm512_mask_storeu_epi8, _mm512_maskz_loadu_epi8, _mm512_movepi8_mask, _mm512_or_si512,
-    _mm512_set1_epi8, _mm512_set1_epi32, _mm512_shuffle_epi8, _mm512_srli_epi16, _mm512_storeu_si512, _mm512_subs_epu8,
+    _mm512_loadu_si512, _mm512_maskz_loadu_epi8, _mm512_movepi8_mask, _mm512_or_si512, _mm512_set1_epi8,
+    _mm512_set1_epi32, _mm512_shuffle_epi8, _mm512_srli_epi16, _mm512_storeu_si512, _mm512_subs_epu8,
     _mm512_test_epi64_mask, _mm512_xor_si512,
 };
 
-use crate::arch::vector::{MaskedVector, Utf8Vector, Vector};
+use crate::arch::vector::{Utf8Vector, Vector};
 
 /// A 512-bit AVX-512 register.
 #[derive(Clone, Copy)]
@@ -79,39 +79,15 @@ unsafe impl Vector for Avx512 {
     #[inline(always)]
     unsafe fn mask_buffer(src: *const u8, dst: *mut u8, len: usize, key: u32) {
         if len < 64 {
-            // Below one vector: AVX2's overlapping 32-byte vectors and words, whose plain stores a later load of the
-            // same bytes can take from the store buffer (a load after a masked store of the same bytes waits for
-            // the store to complete, which a caller masking the same buffer twice would pay).
+            // Below one vector: AVX2's overlapping 32-byte vectors and words, with plain stores. (A masked store would
+            // touch each byte once, but a later load of the same bytes cannot take it from the store buffer and
+            // waits for it to complete: measured 10-20 ns per call for a caller that masks the same buffer twice.)
             // SAFETY: forwarded from the caller; the AVX-512 features this is compiled with include AVX2.
             unsafe { crate::arch::mask::mask::<super::avx2::Avx2>(src, dst, len, key) }
         } else {
-            // SAFETY: forwarded from the caller; `len >= 64`.
-            unsafe { crate::arch::mask::mask_masked::<Self>(src, dst, len, key) }
+            // SAFETY: forwarded from the caller.
+            unsafe { crate::arch::mask::mask::<Self>(src, dst, len, key) }
         }
-    }
-}
-
-// SAFETY: as for the `Vector` impl above.
-unsafe impl MaskedVector for Avx512 {
-    #[inline(always)]
-    unsafe fn load_prefix(ptr: *const u8, len: usize) -> Self {
-        debug_assert!(0 < len && len < 64);
-        // SAFETY: AVX-512 per the impl contract. A masked load (`vmovdqu8` with a zeroing mask) reads only the bytes
-        // whose mask bit is set: here `ptr .. ptr + len`, which the caller guarantees readable. Masked-off bytes are
-        // not accessed, architecturally (Intel SDM vol. 1, 15.4.1: faults are suppressed on masked-off elements,
-        // also across a page boundary) and for the compiler: the intrinsic is LLVM's `llvm.masked.load`, whose
-        // disabled lanes are neither read nor required to be dereferenceable, and which AddressSanitizer checks lane
-        // by lane (the guard-page tests and the ASan stage exercise it at every length next to an unmapped page).
-        Self(unsafe { _mm512_maskz_loadu_epi8(prefix_mask(len), ptr.cast()) })
-    }
-
-    #[inline(always)]
-    unsafe fn store_prefix(self, ptr: *mut u8, len: usize) {
-        debug_assert!(0 < len && len < 64);
-        // SAFETY: AVX-512 per the impl contract. A masked store (`vmovdqu8 [mem]{k}`) writes only the bytes whose mask
-        // bit is set, `ptr .. ptr + len` here, which the caller guarantees writable; as for `load_prefix`, masked-off
-        // bytes are not accessed (`llvm.masked.store`, faults suppressed).
-        unsafe { _mm512_mask_storeu_epi8(ptr.cast(), prefix_mask(len), self.0) }
     }
 }
 
@@ -176,14 +152,20 @@ unsafe impl Utf8Vector for Avx512 {
 
     #[inline(always)]
     unsafe fn load_partial(ptr: *const u8, len: usize) -> Self {
-        // SAFETY: forwarded from the caller.
-        unsafe { Self::load_prefix(ptr, len) }
+        debug_assert!(0 < len && len < 64);
+        // SAFETY: AVX-512 per the impl contract. A masked load (`vmovdqu8` with a zeroing mask) reads only the bytes
+        // whose mask bit is set: here `ptr .. ptr + len`, which the caller guarantees readable. Masked-off bytes are
+        // not accessed, architecturally (Intel SDM vol. 1, 15.4.1: faults are suppressed on masked-off elements,
+        // also across a page boundary) and for the compiler: the intrinsic is LLVM's `llvm.masked.load`, whose
+        // disabled lanes are neither read nor required to be dereferenceable, and which AddressSanitizer checks lane
+        // by lane (the guard-page tests and the ASan stage exercise it at every length next to an unmapped page).
+        Self(unsafe { _mm512_maskz_loadu_epi8(prefix_mask(len), ptr.cast()) })
     }
 
     #[inline(always)]
     unsafe fn load_end(ptr: *const u8, len: usize) -> Self {
         // SAFETY: forwarded from the caller (the bytes before `ptr` are not needed).
-        unsafe { Self::load_prefix(ptr, len) }
+        unsafe { Self::load_partial(ptr, len) }
     }
 }
 
