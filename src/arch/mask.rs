@@ -105,8 +105,8 @@ pub(crate) unsafe fn mask<V: Vector>(src: *const u8, dst: *mut u8, len: usize, k
         let mut i = (lanes - (dst as usize) % lanes) % lanes;
         let last_at = len - lanes;
         let first = (i > 0).then(|| V::load(src).xor(V::splat_u32(key)));
-        let last =
-            ((len - i) % lanes != 0).then(|| V::load(src.add(last_at)).xor(V::splat_u32(rotate_key(key, last_at))));
+        let last = (!(len - i).is_multiple_of(lanes))
+            .then(|| V::load(src.add(last_at)).xor(V::splat_u32(rotate_key(key, last_at))));
         let k = V::splat_u32(rotate_key(key, i));
         while i + UNROLL * lanes <= len {
             let v: [V; UNROLL] = core::array::from_fn(|j| V::load(src.add(i + j * lanes)));
