@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import pathlib
 import platform
 import re
 import subprocess
 import sys
 
+ENV = ["NVX_BENCH_ROUNDS", "NVX_BENCH_SAMPLE_US", "NVX_BENCH_MAX_SIZE", "NVX_BENCH_CPU"]
 SIMD = ["sse2", "ssse3", "sse4_2", "avx2", "avx512f", "avx512bw", "avx512vbmi", "avx512_vbmi2", "asimd"]
 
 
@@ -46,7 +48,11 @@ def main() -> None:
         "rustc": run("rustc", "--version"),
         "selected": selected or "?",
         "commit": run("git", "rev-parse", "--short", "HEAD") + (" (with local changes)" if dirty else ""),
-        "command": "bash scripts/bench-rust.sh" + (f" {filters}" if filters else ""),
+        "command": " ".join(
+            [f"{k}={os.environ[k]}" for k in ENV if k in os.environ]
+            + ["bash scripts/bench-rust.sh"]
+            + ([filters] if filters else [])
+        ),
         "load": load,
     }
     pathlib.Path(out).write_text(json.dumps(info, indent=1) + "\n")

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Draws the charts of benches/RESULTS.md from the Rust benchmark's results: throughput against message size, nvx
-beside its peers, one chart per operation (PNG, matplotlib).
+beside its peers, one chart per operation (PNG, matplotlib). Throughput from each candidate's fastest round, as the
+tables of benches/summarize.py.
 
     python3 benches/plot.py [DIR [OUT]]      # DIR: benches/results (rust.jsonl, machine.json); OUT: benches/charts
 
@@ -62,7 +63,8 @@ def load(path: pathlib.Path) -> dict[tuple[str, str], dict[str, list[tuple[int, 
             r = json.loads(line)
             latest[(r["group"], r["candidate"])] = r
     for r in latest.values():
-        series[(r["op"], r["text"])][r["candidate"]].append((r["size"], r["bytes"] / r["median_ns"]))
+        # The fastest round, as in benches/summarize.py.
+        series[(r["op"], r["text"])][r["candidate"]].append((r["size"], r["bytes"] / r["min_ns"]))
     for by_candidate in series.values():
         for points in by_candidate.values():
             points.sort()
@@ -151,14 +153,14 @@ def main() -> None:
         panel(ax, data, streams, f"{text} text")
     finish(fig, axes, 5, "UTF-8 validation, streamed in chunks (Utf8Validator::feed)", machine, out / "utf8-stream.png")
 
-    fig, axes = figure(3, 3)
+    fig, axes = figure(4, 2)
     mask = series[("mask", "")]
     panel(axes[0], mask, ["nvx-inplace", "ceiling", "naive"], "in place, 64-byte aligned")
     panel(axes[1], mask, ["nvx-inplace-misaligned", "ceiling-misaligned"], "in place, one byte off")
     panel(axes[2], mask, ["nvx-outofplace", "memcpy"], "out of place")
     finish(fig, axes, 3, "XOR masking", machine, out / "mask.png")
 
-    fig, axes = figure(2, 2)
+    fig, axes = figure(3, 3)
     fused = series[("fused", "mixed")]
     panel(axes[0], fused, ["fused-inplace", "two-pass-inplace"], "in place")
     panel(axes[1], fused, ["fused-outofplace", "two-pass-outofplace"], "out of place")
