@@ -153,8 +153,8 @@ unsafe impl Utf8Vector for Avx512 {
     /// A masked load (`vmovdqu8` with a zeroing mask) of the lanes `0..len`. Masked-off bytes are not accessed:
     /// architecturally (Intel SDM vol. 1, 15.4.1: faults are suppressed on masked-off elements, also across a page
     /// boundary), and for the compiler, as the intrinsic is LLVM's `llvm.masked.load`, whose disabled lanes are
-    /// neither read nor required to be dereferenceable. AddressSanitizer and Miri check it lane by lane: the
-    /// guard-page tests and the ASan stage run it at every length next to an unmapped page, and under Miri
+    /// neither read nor required to be dereferenceable. The address sanitizer and Miri check it lane by lane: the
+    /// guard-page tests and the `asan` stage run it at every length next to an unmapped page, and under Miri
     /// (`cargo +nightly miri run` with `-C target-feature=+avx512f,+avx512bw`, 2026-11-29) validating exact-size
     /// boxed slices of 0 to 70 bytes passes, while one enabled lane past the end is reported as undefined behaviour.
     #[inline(always)]
