@@ -38,7 +38,9 @@ def main() -> None:
     cpu = model.group(1) if model else platform.processor() or platform.machine()
     if hypervisor:
         cpu += f" ({hypervisor.group(1)} guest)"
-    dirty = run("git", "status", "--porcelain", "--untracked-files=no")
+    # The results, tables and charts this run rewrites do not count as local changes.
+    generated = [":!benches/results", ":!benches/charts", ":!benches/RESULTS.md"]
+    dirty = run("git", "status", "--porcelain", "--untracked-files=no", "--", ".", *generated)
     info = {
         "date": datetime.date.today().isoformat(),
         "cpu": cpu,
