@@ -182,8 +182,8 @@ impl Kernels {
     /// The first invalid or incomplete sequence, exactly as [`core::str::from_utf8`] reports it.
     #[inline]
     pub fn validate_utf8(self, input: &[u8]) -> Result<(), Utf8Error> {
-        // Short ASCII frames (chat lines, JSON events) are the common case: checked inline with two overlapping
-        // word loads, before the indirect call.
+        // Short ASCII frames (chat lines, JSON events) are the common case: up to 64 bytes are checked inline with
+        // overlapping word loads, before the indirect call.
         if crate::arch::utf8::is_short_ascii(input) {
             return Ok(());
         }

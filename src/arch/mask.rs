@@ -6,9 +6,9 @@
 //!
 //! Every kernel works in place (`src == dst`) or out of place (non-overlapping buffers) with one rule that makes
 //! both safe: a region is read before anything overlapping it is written. The first and last vector of the buffer
-//! are loaded up front and stored last, so the main loop can start at an aligned destination address and the
-//! length need not be a multiple of the vector width, without a byte loop at either end and without masking any
-//! byte twice.
+//! are loaded up front and stored last (where the aligned loop does not reach them), so the main loop can start at
+//! an aligned destination address and the length need not be a multiple of the vector width, without a byte loop
+//! at either end and without masking any byte twice.
 
 use super::vector::Vector;
 

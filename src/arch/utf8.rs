@@ -8,10 +8,11 @@
 //! required by a three- or four-byte lead, which the tables alone cannot see.
 //!
 //! What differs from those implementations:
-//! - On x86 the "previous byte" vectors are read from memory at offsets -1, -2 and -3 instead of being assembled
-//!   with cross-lane shuffles ([`Utf8Vector::PREV_FROM_MEMORY`]). Loads go to ports the lookups do not use, which
-//!   removes four shuffles per vector from the critical resource; the main loop starts at an aligned address so
-//!   the block loads never split a cache line.
+//! - On x86 (AVX-512 included) the "previous byte" vectors are read from memory at offsets -1, -2 and -3 instead of
+//!   being assembled with cross-lane shuffles ([`Utf8Vector::PREV_FROM_MEMORY`]). Loads go to ports the lookups do
+//!   not use, which removes four shuffles per vector from the critical resource; from [`ALIGN_FROM`] bytes on the
+//!   main loop starts at an aligned address so the block loads never split a cache line. Runs of ASCII are skipped
+//!   four blocks per step.
 //! - Errors are checked after every 64-byte block, and any block that flags one is re-read by the scalar
 //!   reference from the start of the code point that contains the block's first byte. The scalar pass has the last
 //!   word, so every error carries `core::str::from_utf8`'s exact `valid_up_to` and `error_len`.
