@@ -48,3 +48,49 @@ pub fn text(kind: &str, len: usize) -> Vec<u8> {
     out.truncate(end);
     out.into_bytes()
 }
+
+/// The longest prefix of `text` (valid UTF-8) of at most `len` bytes that ends on a code point boundary.
+#[must_use]
+pub fn prefix(text: &[u8], len: usize) -> &[u8] {
+    let mut end = len.min(text.len());
+    while end > 0 && end < text.len() && text[end] & 0xC0 == 0x80 {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Up to `count` different windows of `text` of about `len` bytes each (cut on code point boundaries), close
+/// together at the start of `text`, each starting a little further than the previous one ended (so their
+/// contents and alignments differ).
+#[must_use]
+pub fn windows(text: &[u8], len: usize, count: usize) -> Vec<&[u8]> {
+    let stride = len + 37;
+    let mut out = Vec::with_capacity(count);
+    let mut start = 0;
+    while out.len() < count && start + len <= text.len() {
+        let mut s = start;
+        while s > 0 && text[s] & 0xC0 == 0x80 {
+            s -= 1;
+        }
+        let w = prefix(&text[s..], len);
+        if !w.is_empty() {
+            out.push(w);
+        }
+        start += stride;
+    }
+    out
+}
+
+/// `text` cut into consecutive pieces of at most `len` bytes, each ending on a code point boundary.
+#[must_use]
+pub fn pieces(text: &[u8], len: usize) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let piece = prefix(rest, len);
+        let piece = if piece.is_empty() { rest } else { piece };
+        out.push(piece);
+        rest = &rest[piece.len()..];
+    }
+    out
+}

@@ -115,6 +115,7 @@ impl core::error::Error for Unsupported {}
 pub(crate) struct KernelFns {
     pub(crate) implementation: Implementation,
     pub(crate) validate_utf8: unsafe fn(&[u8]) -> Result<(), Utf8Error>,
+    pub(crate) validate_utf8_stream: unsafe fn(&[u8], u32) -> bool,
     pub(crate) mask: unsafe fn(*const u8, *mut u8, usize, u32),
     pub(crate) unmask_validate: unsafe fn(*const u8, *mut u8, usize, u32) -> Result<(), Utf8Error>,
 }
@@ -181,14 +182,21 @@ impl Kernels {
     /// The first invalid or incomplete sequence, exactly as [`core::str::from_utf8`] reports it.
     #[inline]
     pub fn validate_utf8(self, input: &[u8]) -> Result<(), Utf8Error> {
-        // Short inputs (a 16-byte text frame is common) skip the indirect call: every kernel would hand them to the
-        // scalar reference anyway.
-        if input.len() < crate::arch::utf8::SHORT_INPUT {
-            // Short ASCII frames are the common case: checked inline, a word at a time.
-            return if input.is_ascii() { Ok(()) } else { crate::utf8::scalar::validate(input) };
+        // Short ASCII frames (chat lines, JSON events) are the common case: up to 64 bytes are checked inline with
+        // overlapping word loads, before the indirect call.
+        if crate::arch::utf8::is_short_ascii(input) {
+            return Ok(());
         }
         // SAFETY: `self.0` came from `kernels_for`, which checked that this CPU runs these kernels.
         unsafe { (self.0.validate_utf8)(input) }
+    }
+
+    /// Whether `input`, continuing a message whose last three bytes are packed in `before`, certainly has no
+    /// invalid sequence (see [`crate::arch::utf8::validate_stream`]); `false` may also mean "not checked here".
+    #[inline]
+    pub(crate) fn validate_utf8_stream(self, input: &[u8], before: u32) -> bool {
+        // SAFETY: checked kernels (see `validate_utf8`).
+        unsafe { (self.0.validate_utf8_stream)(input, before) }
     }
 
     /// Masks `buf` in place: [`crate::mask::mask`] with these kernels. Returns the phase after `buf`.

@@ -6,9 +6,9 @@
 //!
 //! Every kernel works in place (`src == dst`) or out of place (non-overlapping buffers) with one rule that makes
 //! both safe: a region is read before anything overlapping it is written. The first and last vector of the buffer
-//! are loaded up front and stored last, so the main loop can start at an aligned destination address and the
-//! length need not be a multiple of the vector width, without a byte loop at either end and without masking any
-//! byte twice.
+//! are loaded up front and stored last (where the aligned loop does not reach them), so the main loop can start at
+//! an aligned destination address and the length need not be a multiple of the vector width, without a byte loop
+//! at either end and without masking any byte twice.
 
 use super::vector::Vector;
 
@@ -99,10 +99,14 @@ pub(crate) unsafe fn mask<V: Vector>(src: *const u8, dst: *mut u8, len: usize, k
     // LANES` with `i + LANES <= len`; each region is loaded before any overlapping store (first and last up front,
     // the loop in ascending disjoint steps), so in-place masking sees only original bytes.
     unsafe {
-        let first = V::load(src).xor(V::splat_u32(key));
-        let last_at = len - lanes;
-        let last = V::load(src.add(last_at)).xor(V::splat_u32(rotate_key(key, last_at)));
+        // The first and last vectors are needed only where the aligned loop does not reach: before the first aligned
+        // destination address, and after the last whole vector from there. (When the destination is aligned and the
+        // length a multiple of the vector, every byte is loaded and stored once, as by a plain loop.)
         let mut i = (lanes - (dst as usize) % lanes) % lanes;
+        let last_at = len - lanes;
+        let first = (i > 0).then(|| V::load(src).xor(V::splat_u32(key)));
+        let last = (!(len - i).is_multiple_of(lanes))
+            .then(|| V::load(src.add(last_at)).xor(V::splat_u32(rotate_key(key, last_at))));
         let k = V::splat_u32(rotate_key(key, i));
         while i + UNROLL * lanes <= len {
             let v: [V; UNROLL] = core::array::from_fn(|j| V::load(src.add(i + j * lanes)));
@@ -115,7 +119,11 @@ pub(crate) unsafe fn mask<V: Vector>(src: *const u8, dst: *mut u8, len: usize, k
             V::load(src.add(i)).xor(k).store(dst.add(i));
             i += lanes;
         }
-        first.store(dst);
-        last.store(dst.add(last_at));
+        if let Some(first) = first {
+            first.store(dst);
+        }
+        if let Some(last) = last {
+            last.store(dst.add(last_at));
+        }
     }
 }

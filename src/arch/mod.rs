@@ -33,6 +33,16 @@ macro_rules! instantiate {
             unsafe { $crate::arch::utf8::validate::<$vector, $per_block>(input) }
         }
 
+        /// UTF-8 validation of a chunk that continues a message (see [`crate::arch::utf8::validate_stream`]).
+        ///
+        /// # Safety
+        /// The CPU must support the features this kernel is compiled for.
+        #[target_feature(enable = $features)]
+        pub(crate) unsafe fn validate_utf8_stream(input: &[u8], before: u32) -> bool {
+            // SAFETY: the features are enabled here and guaranteed by the caller.
+            unsafe { $crate::arch::utf8::validate_stream::<$vector, $per_block>(input, before) }
+        }
+
         /// Masking, in place (`src == dst`) or out of place.
         ///
         /// # Safety
@@ -41,7 +51,7 @@ macro_rules! instantiate {
         #[target_feature(enable = $features)]
         pub(crate) unsafe fn mask(src: *const u8, dst: *mut u8, len: usize, key: u32) {
             // SAFETY: the features are enabled here; the pointer contract is forwarded from the caller.
-            unsafe { $crate::arch::mask::mask::<$vector>(src, dst, len, key) }
+            unsafe { <$vector as $crate::arch::vector::Vector>::mask_buffer(src, dst, len, key) }
         }
 
         /// Fused unmasking and UTF-8 validation.
@@ -73,6 +83,14 @@ pub(crate) mod portable {
     /// None; `unsafe` for a uniform kernel signature.
     pub(crate) unsafe fn validate_utf8(input: &[u8]) -> Result<(), Utf8Error> {
         scalar::validate(input)
+    }
+
+    /// No vector scan: every chunk of a message takes the validator's exact path (the scalar reference).
+    ///
+    /// # Safety
+    /// None; `unsafe` for a uniform kernel signature.
+    pub(crate) unsafe fn validate_utf8_stream(_input: &[u8], _before: u32) -> bool {
+        false
     }
 
     /// Masking with 8-byte words.
@@ -118,6 +136,7 @@ macro_rules! cpu_has {
 pub(crate) static PORTABLE: KernelFns = KernelFns {
     implementation: Implementation::Scalar,
     validate_utf8: portable::validate_utf8,
+    validate_utf8_stream: portable::validate_utf8_stream,
     mask: portable::mask,
     unmask_validate: portable::unmask_validate,
 };
@@ -130,6 +149,7 @@ macro_rules! kernel_fns {
             KernelFns {
                 implementation: Implementation::$implementation,
                 validate_utf8: m::validate_utf8,
+                validate_utf8_stream: m::validate_utf8_stream,
                 mask: m::mask,
                 unmask_validate: m::unmask_validate,
             }

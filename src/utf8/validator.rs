@@ -1,9 +1,13 @@
 //! The incremental validator: chunks in, autobahn's four-value status out, code points split anywhere.
 //!
-//! How it works: a chunk is split into the bytes that complete a code point left open by the previous chunk
-//! (checked by the scalar reference, at most three), the body (validated by the SIMD kernel in one call), and a
-//! trailing incomplete code point (at most three bytes, judged by its lead byte, kept for the next chunk). Chunks
-//! therefore cost what one-shot validation costs, plus a few scalar byte checks at each end.
+//! How it works: the validator keeps the last three bytes of the message. A chunk goes to the SIMD kernel in one
+//! call, which takes those three bytes as the bytes before the chunk: it checks every byte of the chunk exactly as
+//! one-shot validation of the whole message would, except that a code point left open at the end of the chunk is
+//! not an error yet. A valid chunk (the common case) then costs one kernel call and a few byte operations; the
+//! code point left open is judged by the lead byte among the last three. Only a chunk the kernel flags (or any
+//! chunk, on the scalar and SSE2 implementations) takes the exact path: the bytes that complete a code point left
+//! open by the previous chunk (checked by the scalar reference, at most three), the body (one kernel call, with
+//! std's exact error), and a trailing open code point (at most three bytes).
 
 use super::{Utf8Error, scalar};
 use crate::dispatch::{Implementation, Kernels, Unsupported};
@@ -54,11 +58,28 @@ pub struct Utf8Validator {
     /// Bytes consumed so far (up to the failing byte after a reject), counted in 64 bits so that positions are
     /// exact up to `usize::MAX` on 32-bit targets too; reported through [`saturate`].
     total: u64,
-    /// The start of a code point that the last chunk left open (valid so far).
-    pending: [u8; 4],
+    /// The last three bytes of the message (zero before its start), packed as the kernels take them: byte 1 of the
+    /// little-endian word is the third-to-last byte, byte 3 the last, byte 0 is zero. (Valid so far, so a lead byte
+    /// among them is never C0, C1 or F5..FF.)
+    tail: u32,
+    /// How many of the last bytes start a code point that is still open (valid so far): 0 to 3.
     pending_len: u8,
     /// The first error of the message, relative to the message.
     error: Option<Utf8Error>,
+}
+
+/// How many of the last three bytes of a valid message (packed as [`Utf8Validator::tail`]) start a code point that
+/// is still open: the last byte is a lead byte (1), or the last is a continuation byte after a three- or four-byte
+/// lead (2), or the last two are continuation bytes after a four-byte lead (3). Without branches: at a chunk's end
+/// this is data, which a branch predictor cannot learn.
+#[inline]
+fn open_len(tail: u32) -> u8 {
+    let [_, b3, b2, b1] = tail.to_le_bytes();
+    let cont = |b: u8| u8::from(b & 0xC0 == 0x80);
+    let one = u8::from(b1 >= 0xC0);
+    let two = cont(b1) & u8::from(b2 >= 0xE0);
+    let three = cont(b1) & cont(b2) & u8::from(b3 >= 0xF0);
+    one | (two << 1) | (three * 3)
 }
 
 /// Where a chunk failed: the autobahn index within the chunk and the std-style error of the message.
@@ -91,7 +112,7 @@ impl Utf8Validator {
     /// A validator that uses `kernels`.
     #[must_use]
     pub const fn with_kernels(kernels: Kernels) -> Self {
-        Self { kernels, total: 0, pending: [0; 4], pending_len: 0, error: None }
+        Self { kernels, total: 0, tail: 0, pending_len: 0, error: None }
     }
 
     /// Switches to `implementation` for the following chunks; the message state is kept.
@@ -149,8 +170,36 @@ impl Utf8Validator {
     }
 
     /// Validates the next chunk of the message.
+    #[inline]
     pub fn feed(&mut self, chunk: &[u8]) -> Status {
+        // The kernel checks every byte against the bytes before it, so a lead byte is judged by the byte after it:
+        // a last byte that can never start a sequence (C0, C1, F5..FF: autobahn rejects at it) takes the exact path.
+        if self.error.is_none()
+            && chunk.last().is_some_and(|&last| last < 0xC0 || (0xC2..=0xF4).contains(&last))
+            && self.kernels.validate_utf8_stream(chunk, self.tail)
+        {
+            self.push_valid(chunk);
+            return Status {
+                valid: true,
+                ends_on_codepoint: self.pending_len == 0,
+                current_index: chunk.len(),
+                total_index: self.total_index(),
+            };
+        }
         self.feed_verified(chunk, 0)
+    }
+
+    /// Appends `chunk`, known valid after the message so far: the tail, the open code point and the total.
+    #[inline]
+    fn push_valid(&mut self, chunk: &[u8]) {
+        let n = chunk.len();
+        self.tail = if n >= 3 {
+            u32::from_le_bytes([0, chunk[n - 3], chunk[n - 2], chunk[n - 1]])
+        } else {
+            chunk.iter().fold(self.tail, |tail, &byte| ((tail >> 8) & 0x00FF_FF00) | (u32::from(byte) << 24))
+        };
+        self.pending_len = open_len(self.tail);
+        self.total = self.total.saturating_add(n as u64);
     }
 
     /// Unmasks `buf` in place with `masker` (advancing it) and validates it as the next chunk, in one pass over
@@ -176,11 +225,19 @@ impl Utf8Validator {
         self.feed_verified(buf, verified)
     }
 
+    /// The open code point's bytes (the last `pending_len` bytes of the message) in `[..pending_len]`.
+    fn pending(&self) -> [u8; 4] {
+        let mut seq = [0; 4];
+        let have = usize::from(self.pending_len);
+        seq[..have].copy_from_slice(&self.tail.to_le_bytes()[4 - have..]);
+        seq
+    }
+
     /// How many more bytes the open code point needs (0 if none is open).
     fn pending_need(&self) -> usize {
         match self.pending_len {
             0 => 0,
-            have => scalar::sequence_len(self.pending[0]) - usize::from(have),
+            have => scalar::sequence_len(self.pending()[0]) - usize::from(have),
         }
     }
 
@@ -188,16 +245,11 @@ impl Utf8Validator {
     /// already known to be valid and to end on a code point boundary.
     fn feed_verified(&mut self, chunk: &[u8], verified: usize) -> Status {
         if self.error.is_some() {
-            return Status {
-                valid: false,
-                ends_on_codepoint: false,
-                current_index: 0,
-                total_index: self.total_index(),
-            };
+            return Status { valid: false, ends_on_codepoint: false, current_index: 0, total_index: self.total_index() };
         }
         match self.consume(chunk, verified) {
             Ok(()) => {
-                self.total = self.total.saturating_add(chunk.len() as u64);
+                self.push_valid(chunk);
                 Status {
                     valid: true,
                     ends_on_codepoint: self.pending_len == 0,
@@ -214,25 +266,19 @@ impl Utf8Validator {
         }
     }
 
-    /// Validates `chunk` against the open code point; updates `pending` but not `total`.
-    fn consume(&mut self, chunk: &[u8], verified: usize) -> Result<(), Reject> {
+    /// Validates `chunk` against the open code point; changes no state (see [`Utf8Validator::push_valid`]).
+    fn consume(&self, chunk: &[u8], verified: usize) -> Result<(), Reject> {
         let mut from = 0;
         if self.pending_len > 0 {
             let have = usize::from(self.pending_len);
             let take = self.pending_need().min(chunk.len());
-            let mut seq = self.pending;
+            let mut seq = self.pending();
             seq[have..have + take].copy_from_slice(&chunk[..take]);
             match scalar::validate(&seq[..have + take]) {
-                Ok(()) => self.pending_len = 0,
+                Ok(()) => {}
                 Err(e) => match e.error_len() {
                     // Still open: the chunk was too short to complete it.
-                    None => {
-                        self.pending = seq;
-                        #[expect(clippy::cast_possible_truncation, reason = "at most 3")]
-                        let len = (have + take) as u8;
-                        self.pending_len = len;
-                        return Ok(());
-                    }
+                    None => return Ok(()),
                     // The open code point's lead byte was valid, so the failing byte is error_len into it.
                     Some(n) => {
                         let valid_up_to = saturate(self.total - have as u64);
@@ -259,12 +305,8 @@ impl Utf8Validator {
         }
         if keep > 0 {
             match scalar::validate(open) {
-                Err(e) if e.error_len().is_none() => {
-                    self.pending[..keep].copy_from_slice(open);
-                    #[expect(clippy::cast_possible_truncation, reason = "keep <= 3")]
-                    let len = keep as u8;
-                    self.pending_len = len;
-                }
+                // Open: kept in the tail by `push_valid`.
+                Err(e) if e.error_len().is_none() => {}
                 Err(e) => return Err(self.reject(open, e, start + complete.len())),
                 Ok(()) => {}
             }

@@ -10,7 +10,7 @@ use core::arch::aarch64::{
     vqsubq_u8, vqtbl1q_u8, vreinterpretq_u8_u32, vreinterpretq_u64_u8, vshrq_n_u8, vst1q_u8,
 };
 
-use crate::arch::vector::{Utf8Vector, Vector};
+use crate::arch::vector::{SHIFT_IN, Utf8Vector, Vector, read_partial_16};
 
 /// A 128-bit NEON register.
 #[derive(Clone, Copy)]
@@ -139,6 +139,24 @@ unsafe impl Utf8Vector for Neon {
                 _ => vextq_u8::<13>(prev.0, self.0),
             }
         })
+    }
+
+    #[inline(always)]
+    unsafe fn load_partial(ptr: *const u8, len: usize) -> Self {
+        // SAFETY: forwarded from the caller. The bytes go through a 16-byte array in memory order, so lane `i` is
+        // byte `i` on either endianness; NEON per the impl contract.
+        unsafe {
+            let bytes = read_partial_16(ptr, len).to_le_bytes();
+            Self(vld1q_u8(bytes.as_ptr()))
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn load_end(ptr: *const u8, len: usize) -> Self {
+        // SAFETY: the caller guarantees the 16 bytes before `ptr + len`; `SHIFT_IN` has 32 bytes and
+        // `16 - len + 16 <= 32`; `tbl` yields zero for the indices 0x80 of the lanes at or after `len`. NEON per the
+        // impl contract.
+        unsafe { Self(vqtbl1q_u8(vld1q_u8(ptr.add(len).sub(16)), vld1q_u8(SHIFT_IN.as_ptr().add(16 - len)))) }
     }
 }
 

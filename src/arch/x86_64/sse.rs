@@ -6,11 +6,43 @@
 
 use core::arch::x86_64::{
     __m128i, _mm_alignr_epi8, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
-    _mm_set1_epi8, _mm_set1_epi32, _mm_setzero_si128, _mm_shuffle_epi8, _mm_srli_epi16, _mm_storeu_si128,
-    _mm_subs_epu8, _mm_xor_si128,
+    _mm_set_epi64x, _mm_set1_epi8, _mm_set1_epi32, _mm_setzero_si128, _mm_shuffle_epi8, _mm_srli_epi16,
+    _mm_storeu_si128, _mm_subs_epu8, _mm_xor_si128,
 };
 
-use crate::arch::vector::{Utf8Vector, Vector};
+use crate::arch::vector::{SHIFT_IN, Utf8Vector, Vector, read_partial_16};
+
+/// The `len` bytes at `ptr` (`0 < len < 16`) in lanes `0..len`, zero above; reads only `ptr .. ptr + len`
+/// (overlapping word loads into general registers, then two moves into the vector). SSE2.
+///
+/// # Safety
+/// `ptr .. ptr + len` must be readable.
+#[inline(always)]
+pub(crate) unsafe fn load_partial_16(ptr: *const u8, len: usize) -> __m128i {
+    // SAFETY: forwarded from the caller.
+    let v = unsafe { read_partial_16(ptr, len) };
+    #[expect(clippy::cast_possible_truncation, reason = "the two halves of the u128")]
+    let (lo, hi) = (v as u64, (v >> 64) as u64);
+    // SAFETY: SSE2 is the x86_64 baseline.
+    unsafe { _mm_set_epi64x(hi.cast_signed(), lo.cast_signed()) }
+}
+
+/// The `len` bytes at `ptr` (`0 < len < 16`) in lanes `0..len`, zero above, from the 16-byte load that ends at
+/// `ptr + len` and one byte shuffle. Needs SSSE3 (`pshufb`), which the caller's `#[target_feature]` must enable.
+///
+/// # Safety
+/// `ptr + len - 16 .. ptr + len` must be readable; the CPU must have SSSE3.
+#[inline(always)]
+pub(crate) unsafe fn load_end_16(ptr: *const u8, len: usize) -> __m128i {
+    // SAFETY: the caller guarantees the 16 bytes before `ptr + len` and SSSE3; `SHIFT_IN` has 32 bytes and
+    // `16 - len + 16 <= 32`.
+    unsafe {
+        _mm_shuffle_epi8(
+            _mm_loadu_si128(ptr.add(len).sub(16).cast()),
+            _mm_loadu_si128(SHIFT_IN.as_ptr().add(16 - len).cast()),
+        )
+    }
+}
 
 /// A 128-bit SSE register.
 #[derive(Clone, Copy)]
@@ -121,6 +153,18 @@ unsafe impl Utf8Vector for Sse {
             }
         })
     }
+
+    #[inline(always)]
+    unsafe fn load_partial(ptr: *const u8, len: usize) -> Self {
+        // SAFETY: forwarded from the caller.
+        Self(unsafe { load_partial_16(ptr, len) })
+    }
+
+    #[inline(always)]
+    unsafe fn load_end(ptr: *const u8, len: usize) -> Self {
+        // SAFETY: forwarded from the caller; SSSE3 per the impl contract.
+        Self(unsafe { load_end_16(ptr, len) })
+    }
 }
 
 /// SSE2 kernels: vector masking; UTF-8 by skipping ASCII blocks and validating the rest with the scalar reference
@@ -151,6 +195,15 @@ pub(crate) mod sse2 {
             pos = scalar::validate_range(input, pos, (pos + BLOCK).min(n))?;
         }
         Ok(())
+    }
+
+    /// No vector scan of continuing chunks: every chunk takes the validator's exact path (ASCII blocks skipped, the
+    /// rest scalar), as in one-shot validation.
+    ///
+    /// # Safety
+    /// None; `unsafe` for a uniform kernel signature.
+    pub(crate) unsafe fn validate_utf8_stream(_input: &[u8], _before: u32) -> bool {
+        false
     }
 
     /// Masking.
