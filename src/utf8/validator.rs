@@ -245,7 +245,12 @@ impl Utf8Validator {
     /// already known to be valid and to end on a code point boundary.
     fn feed_verified(&mut self, chunk: &[u8], verified: usize) -> Status {
         if self.error.is_some() {
-            return Status { valid: false, ends_on_codepoint: false, current_index: 0, total_index: self.total_index() };
+            return Status {
+                valid: false,
+                ends_on_codepoint: false,
+                current_index: 0,
+                total_index: self.total_index(),
+            };
         }
         match self.consume(chunk, verified) {
             Ok(()) => {
