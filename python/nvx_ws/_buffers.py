@@ -4,12 +4,14 @@ The hot paths inline the ``bytes`` case (CFFI passes a ``bytes`` object to ``con
 call these only for other types. Any contiguous buffer is accepted; ``str``, ``None``, ints and non-contiguous
 buffers raise ``TypeError``; a key that is not exactly 4 bytes raises ``ValueError``.
 
-Buffers resized during a call: CFFI releases the GIL around every C call, so another thread may run meanwhile.
-On CPython the buffer export that ``ffi.from_buffer`` holds for the call locks a ``bytearray``, ``array.array`` or
-``mmap`` against resizing and closing (the other thread gets ``BufferError``). PyPy (7.3) has no such lock: a
-``bytearray`` resized by another thread during the call is reallocated under it, and libnvx would write to freed
-memory (seen: glibc's "corrupted size vs. prev_size"). So on PyPy every buffer other than ``bytes`` goes to C as
-a private copy, and in-place results are copied back afterwards by PyPy's own bounds-checked code.
+Buffers resized during a call: a call on ``lib.NVX_PY_GIL_RELEASE_MIN_BYTES`` bytes or more releases the GIL
+(cffi_build.py's preamble; shorter ones keep it), so another thread may run meanwhile. On CPython the buffer
+export that ``ffi.from_buffer`` holds for the call locks a ``bytearray``, ``array.array`` or ``mmap`` against
+resizing and closing (the other thread gets ``BufferError``). PyPy (7.3), which releases its GIL around every
+call, has no such lock: a ``bytearray`` resized by another thread during the call is reallocated under it, and
+libnvx would write to freed memory (seen: glibc's "corrupted size vs. prev_size"). So on PyPy every buffer other
+than ``bytes`` goes to C as a private copy, and in-place results are copied back afterwards by PyPy's own
+bounds-checked code.
 """
 
 from __future__ import annotations
