@@ -16,12 +16,12 @@ from collections.abc import Sized
 from typing import TypeVar
 
 from ._buffers import Buffer, Key
+from ._buffers import inplace as _inplace
 from ._buffers import key as _key
 from ._buffers import readable as _readable
-from ._buffers import writable as _writable
 from ._buffers import write_back as _write_back
 from ._nvx import lib
-from ._output import FRESH_BYTES_WRITABLE, ZEROS, result, scratch
+from ._output import FRESH_BYTES_WRITABLE, ZEROS, result, take
 
 __all__ = (
     "XorMaskerNull",
@@ -57,7 +57,7 @@ def mask(data: Buffer, key: Key, phase: int = 0) -> bytes:
         out = ZEROS[:n] if n < _SHORT else bytes(n)
         _mask_to(src, n, key, phase, out, n)
         return out
-    buf = scratch(n)
+    buf = take(n)
     _mask_to(src, n, key, phase, buf, n)
     return result(buf, n)
 
@@ -69,7 +69,7 @@ def mask_inplace(buf: Buffer, key: Key, phase: int = 0) -> int:
     Raises ``TypeError`` when ``buf`` is not a writable contiguous buffer (``bytes`` is not writable),
     ``ValueError`` when ``key`` is not 4 bytes.
     """
-    p, n, view = _writable(buf)
+    p, n, view = _inplace(buf)
     if type(key) is not bytes or len(key) != 4:
         key = _key(key)
     after = _mask(p, n, key, phase & 3)
@@ -131,7 +131,7 @@ class XorMaskerSimple:
             elif n > 1:
                 out = bytes(n)
             else:
-                buf = scratch(n)
+                buf = take(n)
                 _mask_to(src, n, self._key, ptr & 3, buf, n)
                 return result(buf, n)
             _mask_to(src, n, self._key, ptr & 3, out, n)
@@ -148,7 +148,7 @@ class XorMaskerSimple:
                 src, n = _readable(data)
             ptr = self._ptr
             self._ptr = ptr + n
-            buf = scratch(n)
+            buf = take(n)
             _mask_to(src, n, self._key, ptr & 3, buf, n)
             return result(buf, n)
 
