@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Sized
 from typing import TypeVar
 
-from ._buffers import Buffer, Key
+from ._buffers import COPY_MUTABLE, Buffer, Key
 from ._buffers import inplace as _inplace
 from ._buffers import key as _key
 from ._buffers import readable as _readable
 from ._buffers import write_back as _write_back
-from ._nvx import lib
+from ._nvx import ffi, lib
 from ._output import FRESH_BYTES_WRITABLE, ZEROS, result, take
 
 __all__ = (
@@ -34,6 +34,7 @@ __all__ = (
 
 _mask_to = lib.nvx_mask_to
 _mask = lib.nvx_mask
+_from_buffer = ffi.from_buffer
 _new = object.__new__
 _SHORT = len(ZEROS)
 T = TypeVar("T", bound=Sized)
@@ -69,11 +70,15 @@ def mask_inplace(buf: Buffer, key: Key, phase: int = 0) -> int:
     Raises ``TypeError`` when ``buf`` is not a writable contiguous buffer (``bytes`` is not writable),
     ``ValueError`` when ``key`` is not 4 bytes.
     """
-    p, n, view = _inplace(buf)
+    if type(buf) is bytearray and not COPY_MUTABLE:
+        p, n, view = _from_buffer(buf), len(buf), None  # _inplace's first case, without the call
+    else:
+        p, n, view = _inplace(buf)
     if type(key) is not bytes or len(key) != 4:
         key = _key(key)
     after = _mask(p, n, key, phase & 3)
-    _write_back(p, view)
+    if view is not None:
+        _write_back(p, view)
     return after
 
 
