@@ -141,10 +141,10 @@ class Utf8Validator:
             if n <= ASCII_FAST_MAX and self._clean and ba.isascii():
                 total = self._total = self._total + n
                 return True, True, n, total
-            p = ba
+            res = _vld_validate(self._state, ba, n)
         else:
             p, n = _readable(ba)
-        res = _vld_validate(self._state, p, n)
+            res = _vld_validate(self._state, p, n)
         if res == 0:
             self._clean = True
             total = self._total = self._total + n
