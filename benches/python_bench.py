@@ -491,13 +491,52 @@ def fused_cases_of(nvx, peers: Peers, row: str, plain: bytes) -> list[Case]:
     return cases
 
 
+class NullMasker:
+    """autobahn's masker interface doing no work (a slotted class, as nvx's): what a masker per frame costs in
+    Python alone, before any masking."""
+
+    __slots__ = ("_key", "_ptr")
+
+    def __init__(self, mask):
+        self._key = mask
+        self._ptr = 0
+
+    def process(self, data):
+        self._ptr += len(data)
+        return data
+
+
+def null_create_xor_masker(mask, length=None):
+    return NullMasker(mask)
+
+
+class NullValidator:
+    """autobahn's validator interface doing no work: what ``reset()`` + ``validate()`` cost in Python alone."""
+
+    __slots__ = ("_total",)
+
+    def __init__(self):
+        self._total = 0
+
+    def reset(self):
+        self._total = 0
+
+    def validate(self, ba):
+        n = len(ba)
+        total = self._total = self._total + n
+        return True, True, n, total
+
+
 def floor_cases(nvx) -> list[Case]:
-    """What a call costs before any work: the loop, a Python call, a C builtin, CFFI calls into libnvx."""
+    """What a call costs before any work: the loop, a Python call, a C builtin, CFFI calls into libnvx, autobahn's
+    interfaces doing nothing; and what releasing the GIL costs (CPython: one byte below and at the threshold from
+    which a call releases it, the same work otherwise)."""
     from nvx_ws._nvx import ffi, lib
 
     state = ffi.new("nvx_utf8vld_state *")
     lib.nvx_utf8vld_init(state)
     data = b"a" * 16
+    threshold = getattr(lib, "NVX_PY_GIL_RELEASE_MIN_BYTES", 1 << 16)
     ns = {
         "lib": lib,
         "ffi": ffi,
@@ -507,6 +546,11 @@ def floor_cases(nvx) -> list[Case]:
         "data": data,
         "ba": bytearray(data),
         "noop": lambda: None,
+        "key": KEY,
+        "create": null_create_xor_masker,
+        "nv": NullValidator(),
+        "big": ffi.new("uint8_t[]", threshold),
+        "T": threshold,
     }
     statements = [
         ("empty loop", "pass"),
@@ -516,9 +560,17 @@ def floor_cases(nvx) -> list[Case]:
         ("CFFI nvx_version()", "lib.nvx_version()"),
         ("CFFI nvx_utf8vld_reset(state)", "lib.nvx_utf8vld_reset(state)"),
         ("CFFI nvx_utf8_validate(16 B)", "lib.nvx_utf8_validate(data, 16, NULL, NULL)"),
+        ("CFFI nvx_utf8vld_validate(16 B)", "lib.nvx_utf8vld_validate(state, data, 16)"),
         ("CFFI nvx_utf8vld_validate_status(16 B)", "lib.nvx_utf8vld_validate_status(state, data, 16, status)"),
         ("CFFI struct field read", "status.total_index"),
         ("ffi.from_buffer(bytearray)", "ffi.from_buffer(ba)"),
+        (
+            "autobahn's masker interface, no work: create_xor_masker(key, 16).process(16 B)",
+            "create(key, 16).process(data)",
+        ),
+        ("autobahn's validator interface, no work: reset(); validate(16 B)", "nv.reset(); nv.validate(data)"),
+        (f"CFFI nvx_mask({size_name(threshold)} - 1 B), in place: GIL kept", "lib.nvx_mask(big, T - 1, key, 0)"),
+        (f"CFFI nvx_mask({size_name(threshold)}), in place: GIL released", "lib.nvx_mask(big, T, key, 0)"),
     ]
     return [Case("floor", "16 B", impl, stmt, ns, 16, None) for impl, stmt in statements]
 

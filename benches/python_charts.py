@@ -42,15 +42,48 @@ def interpreter(run: dict) -> str:
     return setup["python"] + (f" (PyPy {setup['pypy']})" if setup.get("pypy") else "")
 
 
+UNITS = {"B": 1, "KiB": KiB, "MiB": KiB * KiB}
+# One colour per implementation, the same in every chart: nvx's APIs in the first three, each peer its own.
+COLOURS = {
+    "nvx mask": "C0",
+    "nvx Utf8Validator": "C0",
+    "nvx unmask_validate": "C0",
+    "nvx mask_inplace": "C1",
+    "nvx validate": "C1",
+    "nvx unmask_validate_inplace": "C1",
+    "nvx create_xor_masker": "C2",
+    "nvx is_valid": "C2",
+    "nvx mask + Utf8Validator": "C2",
+    "autobahn NVX": "C3",
+    "autobahn py": "C4",
+    "wsaccel": "C5",
+    "websockets apply_mask": "C6",
+    "websockets": "C6",
+    "aiohttp C mask": "C8",
+    "aiohttp py mask": "C8",
+    "aiohttp C": "C8",
+    "aiohttp py": "C8",
+    "bytes.decode": "C9",
+    "incremental decoder": "C7",
+    "copy": "black",
+}
+
+
+def nominal_size(row: str) -> int:
+    """The size a row is named after (``mixed 125 B`` holds 124 bytes: text ends on a code point)."""
+    number, unit = row.split(" ")[-2:]
+    return int(number) * UNITS[unit]
+
+
 def series(run: dict, table: str, kind: str = "") -> dict[str, list[tuple[int, float]]]:
-    """impl -> [(bytes, GB/s)] for one table (and text kind), in size order, measured cells only."""
+    """impl -> [(nominal bytes, GB/s)] for one table (and text kind), in size order, measured cells only."""
     out: dict[str, list[tuple[int, float]]] = {}
     for r in run["results"]:
         if r["table"] != table or not r["gbps"]:
             continue
         if kind and not r["row"].startswith(kind + " "):
             continue
-        out.setdefault(r["impl"], []).append((r["nbytes"], r["gbps"]))
+        out.setdefault(r["impl"], []).append((nominal_size(r["row"]), r["gbps"]))
     return {impl: sorted(points) for impl, points in out.items()}
 
 
@@ -66,14 +99,15 @@ def size_label(n: float) -> str:
 def draw(ax, data: dict[str, list[tuple[int, float]]], title: str) -> None:
     for impl, points in data.items():
         xs, ys = zip(*points)
+        colour = COLOURS.get(impl, "C7")
         if impl.startswith("nvx"):
             style = {"linestyle": "-", "linewidth": 2.2, "marker": "o", "markersize": 4}
         elif impl == "copy":
-            style = {"linestyle": ":", "linewidth": 1.5, "color": "grey"}
+            style = {"linestyle": ":", "linewidth": 1.5}
             impl = "bytes(memoryview) copy"
         else:
             style = {"linestyle": "--", "linewidth": 1.2, "marker": ".", "markersize": 4}
-        ax.plot(xs, ys, label=impl, **style)
+        ax.plot(xs, ys, label=impl, color=colour, **style)
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ticks = sorted({n for points in data.values() for n, _ in points})
@@ -83,7 +117,6 @@ def draw(ax, data: dict[str, list[tuple[int, float]]], title: str) -> None:
     ax.set_ylabel("GB/s (log)")
     ax.set_title(title, fontsize=10)
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=7, loc="best")
 
 
 def charts(runs: list[dict], outdir: str) -> list[str]:
@@ -104,16 +137,29 @@ def charts(runs: list[dict], outdir: str) -> list[str]:
         ("python-fused.png", "Unmask + validate one masked text frame (mixed text)", [("fused", "")]),
     ]
     for name, title, panels in plan:
-        fig, axes = plt.subplots(
-            len(panels), len(runs), figsize=(6.2 * len(runs), 4.6 * len(panels)), squeeze=False
-        )
+        fig, axes = plt.subplots(len(panels), len(runs), figsize=(6.2 * len(runs), 4.6 * len(panels)), squeeze=False)
         for col, run in enumerate(runs):
             for row, (table, kind) in enumerate(panels):
                 sub = interpreter(run) + (f": {kind} text" if kind else "")
                 draw(axes[row][col], series(run, table, kind), sub)
         fig.suptitle(title, fontsize=12)
+        # One legend for the figure, below the panels: every implementation of any panel, once.
+        labels: dict[str, object] = {}
+        for ax in axes.flat:
+            for handle, label in zip(*ax.get_legend_handles_labels()):
+                labels.setdefault(label, handle)
+        fig.legend(
+            labels.values(),
+            labels.keys(),
+            loc="lower center",
+            ncol=5,
+            fontsize=8,
+            frameon=False,
+            bbox_to_anchor=(0.5, 0.025),
+        )
         fig.text(0.5, 0.005, footer, ha="center", fontsize=8, color="dimgrey")
-        fig.tight_layout(rect=(0, 0.02, 1, 0.97))
+        bottom = 0.1 if len(panels) == 1 else 0.055
+        fig.tight_layout(rect=(0, bottom, 1, 0.97))
         path = os.path.join(outdir, name)
         fig.savefig(path, dpi=90)
         plt.close(fig)
