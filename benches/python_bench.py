@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import datetime
+import gc
 import importlib.util
 import json
 import os
@@ -624,6 +625,9 @@ class Measurement:
         """One pass: repeats for about ``budget_seconds``."""
         if self.result.note:
             return
+        # From a collected heap: on PyPy what an earlier case left behind changed a later case's speed by up to 3x
+        # (16 MiB results, whose allocation paces PyPy's major collections; benches/python_ab.py).
+        gc.collect()
         if not self.number:
             self.start()
         timing, spent, repeats = self.timing, 0.0, 0

@@ -103,9 +103,9 @@ assert int(s.__version__.split('.')[0]) >= 77" 2>/dev/null; then
 }
 
 charts() {
-    local runs=()
-    for name in cpython pypy; do
-        [[ -f $OUT/$name.json ]] && runs+=("$OUT/$name.json")
+    local runs=() run
+    for run in cpython pypy; do
+        [[ -f $OUT/$run.json ]] && runs+=("$OUT/$run.json")
     done
     .venv-bench/bin/python benches/python_charts.py "${runs[@]}" --charts "$CHARTS" --markdown >"$OUT/compare.md"
     cat "$OUT/compare.md"

@@ -11,9 +11,11 @@ which writes them once instead of copying zeros.
 
 PyPy: its ``bytes`` may move or be copied on the way to C, so writing into one is not reliable. The result goes to
 an uncleared ``uint8_t[]`` and is copied once into the new ``bytes``; that copy is the cheapest correct way there
-is. The ``uint8_t[]`` comes from a small pool (``take``/``give``): a fresh one per call costs PyPy more than the
-work (its pages are new and its size counts towards the next major collection: 1 MiB masked at 0.9 GB/s instead
-of 1.4, the speed of the copy alone). The pool keeps at most ``POOL_COUNT`` buffers of up to ``POOL_MAX_BYTES``.
+is. The ``uint8_t[]`` comes from a small pool (``take``/``give``) up to ``POOL_MAX_BYTES``: a fresh one per call
+costs PyPy more than the work there (new pages, and a raw allocation that counts towards the next major
+collection: a 16 KiB result at 0.9 GB/s instead of 7.4, benches/python_ab.py). Larger results get a fresh buffer
+per call: there the creation of the result ``bytes`` dominates (about 1.5 to 2 GB/s at 16 MiB), pooling them
+gained 5 to 20 % and would keep up to ``POOL_COUNT`` times 16 MiB alive for good.
 """
 
 import platform
@@ -27,7 +29,7 @@ FRESH_BYTES_WRITABLE = platform.python_implementation() == "CPython"
 ZEROS = bytes(4096)
 
 POOL_COUNT = 4
-POOL_MAX_BYTES = 16 << 20
+POOL_MAX_BYTES = 1 << 20
 
 _new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
 _buffer = ffi.buffer
@@ -37,6 +39,8 @@ _pool: list = []
 def take(n):
     """An uncleared ``uint8_t[]`` of at least ``n`` bytes, this caller's alone until ``give``; write into it, then
     ``result(buf, n)``."""
+    if n > POOL_MAX_BYTES:
+        return _new_uncleared("uint8_t[]", n)
     pool = _pool
     while pool:
         buf = pool.pop()  # atomic: no two threads get the same buffer
