@@ -178,10 +178,10 @@ def compare(cpython: dict, pypy: dict, markdown: bool) -> str:
     for table, kind, impl in COMPARED:
         keys = sorted(
             (k for k in a if k[0] == table and k[2] == impl and (not kind or k[1].startswith(kind + " "))),
-            key=lambda k: a[k]["nbytes"],
+            key=lambda k: nominal_size(k[1]),
         )
         for key in keys:
-            if a[key]["nbytes"] < 16 * KiB or key not in b:
+            if nominal_size(key[1]) < 16 * KiB or key not in b:
                 continue
             r = b[key]["gbps"] / a[key]["gbps"]
             rows.append([f"{table} {key[1]}", impl, f"{a[key]['gbps']:.3g}", f"{b[key]['gbps']:.3g}", f"{r:.2f}×"])
