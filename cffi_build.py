@@ -206,6 +206,101 @@ def native_static_libs():
     return libraries, extra
 
 
+# Calls into libnvx from CPython keep the GIL unless they work on at least this many bytes (docs/python.md, "Threads
+# and the GIL", has the measurement behind the number). The module carries it as lib.NVX_PY_GIL_RELEASE_MIN_BYTES.
+GIL_RELEASE_MIN_BYTES = 65536
+
+# The functions of nvx.h whose work grows with their input, and which argument is that input's length: from
+# GIL_RELEASE_MIN_BYTES bytes up, CPython calls them with the GIL released.
+LONG_CALLS = {
+    "nvx_utf8_validate": "len",
+    "nvx_utf8vld_validate": "length",
+    "nvx_utf8vld_validate_status": "length",
+    "nvx_mask": "len",
+    "nvx_mask_to": "src_len",
+    "nvx_xormask_process": "length",
+    "nvx_xormask_process_to": "src_len",
+    "nvx_unmask_validate": "len",
+    "nvx_unmask_validate_to": "src_len",
+    "nvx_utf8vld_unmask_validate": "length",
+}
+
+
+# What the module declares beyond nvx.h: the threshold above, so that Python (tests/python/test_gil.py) reads the
+# value the module was built with.
+PRIVATE_CDEF = "#define NVX_PY_GIL_RELEASE_MIN_BYTES %d\n" % GIL_RELEASE_MIN_BYTES
+
+
+def _declarations(cdef):
+    """``{name: (return type, [(parameter type, parameter name), ...])}`` of the functions in ``cdef``."""
+    out = {}
+    for m in re.finditer(r"(?:^|(?<=[;}]))\s*([^;{}()]*?)\b(nvx_\w+)\s*\(([^)]*)\)\s*;", cdef, flags=re.S):
+        params = []
+        for param in m.group(3).split(","):
+            param = " ".join(param.split())
+            if param and param != "void":
+                name = re.findall(r"\w+", param)[-1]
+                params.append((param[: -len(name)].strip(), name))
+        out[m.group(2)] = (" ".join(m.group(1).split()), params)
+    return out
+
+
+def preamble(cdef):
+    """The C that precedes CFFI's generated wrappers in ``_nvx.c``: nvx.h, then how CPython calls into libnvx.
+
+    CFFI wraps every call in ``Py_BEGIN_ALLOW_THREADS`` / ``Py_END_ALLOW_THREADS``, and saves and restores ``errno``
+    around it. For a 16-byte message that is most of the cost of the call and buys nothing: libnvx reports through
+    its return values, never ``errno``, and releasing the GIL for a call shorter than the release itself lets no
+    other thread do anything useful. So on CPython the generated wrappers keep the GIL (the two macros become plain
+    braces; they are defined by Python.h, which comes first) and skip ``errno``; the functions of
+    :data:`LONG_CALLS` are routed (a function-like macro of the same name, which the wrappers' calls expand) to a
+    ``static`` helper that releases the GIL itself when the length argument is at least
+    :data:`GIL_RELEASE_MIN_BYTES`. The helpers are private to the extension: the module's functions, their names
+    and their C types are nvx.h's (tests/python/test_cdef.py), and ``tests/python/test_gil.py`` shows which calls
+    release the GIL. PyPy calls C functions directly and releases its GIL around each call itself: nothing changes
+    there.
+    """
+    decls = _declarations(cdef)
+    lines = [
+        '#include "nvx.h"',
+        "#define NVX_PY_GIL_RELEASE_MIN_BYTES %d" % GIL_RELEASE_MIN_BYTES,
+        "#ifndef PYPY_VERSION",
+        "#undef Py_BEGIN_ALLOW_THREADS",
+        "#undef Py_END_ALLOW_THREADS",
+        "#define Py_BEGIN_ALLOW_THREADS {",
+        "#define Py_END_ALLOW_THREADS }",
+        "#undef _cffi_restore_errno",
+        "#undef _cffi_save_errno",
+        "#define _cffi_restore_errno() ((void)0)",
+        "#define _cffi_save_errno() ((void)0)",
+    ]
+    for name, length in LONG_CALLS.items():
+        ret, params = decls[name]
+        names = [p for _, p in params]
+        if length not in names:
+            raise SystemExit("cffi_build.py: %s has no parameter %r any more (LONG_CALLS)" % (name, length))
+        args = ", ".join(names)
+        assign = "" if ret == "void" else "result = "
+        call = "%s(%s)(%s);" % (assign, name, args)  # parenthesised: the function itself, not the macro below
+        lines += [
+            "static %s nvx_py_%s(%s)" % (ret, name[4:], ", ".join("%s %s" % p for p in params)),
+            "{",
+            "" if ret == "void" else "    %s result;" % ret,
+            "    if (%s < (size_t)NVX_PY_GIL_RELEASE_MIN_BYTES) {" % length,
+            "        " + call,
+            "    } else {",
+            "        PyThreadState *save = PyEval_SaveThread();",
+            "        " + call,
+            "        PyEval_RestoreThread(save);",
+            "    }",
+            "" if ret == "void" else "    return result;",
+            "}",
+            "#define %s(%s) nvx_py_%s(%s)" % (name, args, name[4:], args),
+        ]
+    lines.append("#endif")
+    return "\n".join(line for line in lines if line) + "\n"
+
+
 def make_ffi(limited_api=None, require_lib=True):
     """The FFI builder of ``nvx_ws._nvx``.
 
@@ -226,11 +321,12 @@ def make_ffi(limited_api=None, require_lib=True):
         kwds["py_limited_api"] = bool(limited_api)
         if limited_api:
             kwds["define_macros"] = [("Py_LIMITED_API", LIMITED_API_HEX)]
+    cdef = cdef_from_header(header)
     ffi = FFI()
-    ffi.cdef(cdef_from_header(header))
+    ffi.cdef(cdef + PRIVATE_CDEF)
     ffi.set_source(
         "nvx_ws._nvx",
-        '#include "nvx.h"\n',
+        preamble(cdef),
         include_dirs=[os.path.join(ROOT, "include")],
         extra_objects=[lib],
         libraries=libraries,

@@ -4,17 +4,23 @@ The hot paths inline the ``bytes`` case (CFFI passes a ``bytes`` object to ``con
 call these only for other types. Any contiguous buffer is accepted; ``str``, ``None``, ints and non-contiguous
 buffers raise ``TypeError``; a key that is not exactly 4 bytes raises ``ValueError``.
 
-Buffers resized during a call: CFFI releases the GIL around every C call, so another thread may run meanwhile.
-On CPython the buffer export that ``ffi.from_buffer`` holds for the call locks a ``bytearray``, ``array.array`` or
-``mmap`` against resizing and closing (the other thread gets ``BufferError``). PyPy (7.3) has no such lock: a
-``bytearray`` resized by another thread during the call is reallocated under it, and libnvx would write to freed
-memory (seen: glibc's "corrupted size vs. prev_size"). So on PyPy every buffer other than ``bytes`` goes to C as
-a private copy, and in-place results are copied back afterwards by PyPy's own bounds-checked code.
+Buffers resized during a call: a call on ``lib.NVX_PY_GIL_RELEASE_MIN_BYTES`` bytes or more releases the GIL
+(cffi_build.py's preamble; shorter ones keep it), so another thread may run meanwhile. On CPython the buffer
+export that ``ffi.from_buffer`` holds for the call locks a ``bytearray``, ``array.array`` or ``mmap`` against
+resizing and closing (the other thread gets ``BufferError``). PyPy (7.3), which releases its GIL around every
+call, has no such lock: a ``bytearray`` resized by another thread during the call is reallocated under it, and
+libnvx would write to freed memory (seen: glibc's "corrupted size vs. prev_size"). So on PyPy, while any other
+Python thread exists, every buffer other than ``bytes`` goes to C as a private copy, and in-place results are
+copied back afterwards by PyPy's own bounds-checked code (``writable``, ``write_back``). With no other thread
+(``_thread._count() == 0``: the usual single-threaded asyncio server) nothing can run Python code during the
+call, so nothing can resize the buffer, and C gets the buffer itself (``readable``, ``inplace``): the copies cost
+10 to 100 times the work on PyPy (0.3 to 2 GB/s against 20 to 40).
 """
 
 from __future__ import annotations
 
 import platform
+from _thread import _count as _other_threads
 from typing import Any, Iterable, Optional, Union
 
 from ._nvx import ffi
@@ -36,7 +42,7 @@ def readable(data: Buffer) -> tuple[Any, int]:
     if type(data) is bytearray and not COPY_MUTABLE:
         return _from_buffer(data), len(data)
     view = _view(data)
-    if COPY_MUTABLE:
+    if COPY_MUTABLE and _other_threads():
         return view.tobytes(), view.nbytes
     return _from_buffer(view), view.nbytes
 
@@ -52,6 +58,17 @@ def writable(data: Buffer) -> tuple[Any, int, Optional[memoryview]]:
     if COPY_MUTABLE:
         return _from_buffer(bytearray(view)), view.nbytes, view
     return _from_buffer(view, require_writable=True), view.nbytes, None
+
+
+def inplace(data: Buffer) -> tuple[Any, int, Optional[memoryview]]:
+    """As ``writable``, but on PyPy with no other Python thread the buffer itself, not a copy (see the module
+    docs); ``write_back`` after the call all the same."""
+    if COPY_MUTABLE and not _other_threads():
+        view = _view(data)
+        if view.readonly:
+            raise TypeError("a writable bytes-like object is required, not %r" % type(data).__name__)
+        return _from_buffer(view, require_writable=True), view.nbytes, None
+    return writable(data)
 
 
 def write_back(pointer: Any, view: Optional[memoryview]) -> None:

@@ -11,13 +11,13 @@ error takes one more call, on that cold path only.
 
 from __future__ import annotations
 
-from ._buffers import Buffer, Key
+from ._buffers import COPY_MUTABLE, Buffer, Key
+from ._buffers import inplace as _inplace
 from ._buffers import key as _key
 from ._buffers import readable as _readable
-from ._buffers import writable as _writable
 from ._buffers import write_back as _write_back
 from ._nvx import ffi, lib
-from ._output import FRESH_BYTES_WRITABLE, result, scratch
+from ._output import FRESH_BYTES_WRITABLE, ZEROS, result, take
 from .utf8 import error_of
 
 __all__ = ("unmask_validate", "unmask_validate_inplace")
@@ -25,6 +25,8 @@ __all__ = ("unmask_validate", "unmask_validate_inplace")
 _NULL = ffi.NULL
 _unmask_validate_to = lib.nvx_unmask_validate_to
 _unmask_validate = lib.nvx_unmask_validate
+_from_buffer = ffi.from_buffer
+_SHORT = len(ZEROS)
 
 
 def unmask_validate(data: Buffer, key: Key, phase: int = 0) -> bytes:
@@ -41,11 +43,11 @@ def unmask_validate(data: Buffer, key: Key, phase: int = 0) -> bytes:
         key = _key(key)
     phase &= 3
     if FRESH_BYTES_WRITABLE and n > 1:
-        out = bytes(n)
+        out = ZEROS[:n] if n < _SHORT else bytes(n)
         if _unmask_validate_to(src, n, key, phase, out, n, _NULL, _NULL, _NULL):
             raise error_of(out, n)
         return out
-    buf = scratch(n)
+    buf = take(n)
     if _unmask_validate_to(src, n, key, phase, buf, n, _NULL, _NULL, _NULL):
         raise error_of(buf, n)
     return result(buf, n)
@@ -58,12 +60,16 @@ def unmask_validate_inplace(buf: Buffer, key: Key, phase: int = 0) -> int:
     Raises ``Utf8Error`` when it is not (``buf`` is unmasked all the same), ``TypeError`` when ``buf`` is not a
     writable contiguous buffer, ``ValueError`` when ``key`` is not 4 bytes.
     """
-    p, n, view = _writable(buf)
+    if type(buf) is bytearray and not COPY_MUTABLE:
+        p, n, view = _from_buffer(buf), len(buf), None  # _inplace's first case, without the call
+    else:
+        p, n, view = _inplace(buf)
     if type(key) is not bytes or len(key) != 4:
         key = _key(key)
     phase &= 3
     status = _unmask_validate(p, n, key, phase, _NULL, _NULL, _NULL)
-    _write_back(p, view)
+    if view is not None:
+        _write_back(p, view)
     if status:
         raise error_of(p, n)
     return (phase + n) & 3

@@ -71,3 +71,14 @@ def test_type_stub_lists_every_function():
     with open(os.path.join(ROOT, "python", "nvx_ws", "_nvx.pyi"), encoding="utf-8") as f:
         stub = f.read()
     assert sorted(re.findall(r"def (nvx_\w+)\(", stub)) == sorted(DECLARED)
+
+
+def test_module_adds_only_its_private_threshold():
+    """Beyond nvx.h the module declares one name, the GIL threshold of its preamble (cffi_build.PRIVATE_CDEF); the
+    preamble's helpers are static C, not functions of the module."""
+    header_names = set(DECLARED)
+    constants = set(re.findall(r"\b(NVX_\w+)\s*=", CDEF)) | set(re.findall(r"#define (NVX_\w+) ", CDEF))
+    extra = set(dir(lib)) - header_names - constants
+    assert extra == {"NVX_PY_GIL_RELEASE_MIN_BYTES"}
+    assert lib.NVX_PY_GIL_RELEASE_MIN_BYTES == cffi_build.GIL_RELEASE_MIN_BYTES
+    assert not any(name.startswith("nvx_py_") for name in dir(lib))

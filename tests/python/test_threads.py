@@ -2,8 +2,8 @@
 results; one validator shared by threads (a caller's bug) is refused or serialised, never a memory error; buffers
 resized by another thread during a call never let libnvx touch freed memory.
 
-CFFI releases the GIL around every libnvx call, so these threads really run inside libnvx at the same time (on
-CPython and PyPy alike; on a free-threaded CPython, always).
+Calls on 64 KiB and more release the GIL (test_gil.py), so these threads really run inside libnvx at the same time
+(on CPython and PyPy alike; on a free-threaded CPython, always).
 """
 
 import random
