@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by the scripts that make venvs (scripts/ci/python.sh, conformance.sh, scripts/main.sh, bench-python.sh,
+# Sourced by the scripts that make venvs (scripts/ci/python.sh, conformance.sh, matrix.sh, scripts/main.sh, bench-python.sh,
 # scripts/wheels/common.sh, integrations/autobahn/sdist_build.sh). Not run on its own.
 
 # pyenv_python 3.12: the newest pyenv CPython of that minor version (2.7 works too); without pyenv, or without that
@@ -25,4 +25,21 @@ fetch_autobahn_sdist() {
     mkdir -p "$dir"
     tar xzf "$tmp/autobahn-$version.tar.gz" -C "$dir"
     rm -rf "$tmp"
+}
+
+# uv_path: uv from PATH, else installed from PyPI into .venvs/.uv on first use (where scripts/lib/venvs.sh puts it
+# too). The matrix makes its venvs and installs into them with uv: it runs natively even for an emulated
+# interpreter, which it only asks for its tags and paths (pip itself under qemu costs 1.5 CPU minutes an install).
+uv_path() {
+    if command -v uv >/dev/null; then
+        command -v uv
+        return
+    fi
+    local dir
+    dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.venvs/.uv
+    if [[ ! -x $dir/bin/uv ]]; then
+        "$(pyenv_python 3.11 2>/dev/null || command -v python3)" -m venv "$dir" >&2
+        "$dir/bin/python" -m pip install -q --disable-pip-version-check uv >&2
+    fi
+    echo "$dir/bin/uv"
 }
