@@ -49,7 +49,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 DIST = os.path.join(ROOT, "dist")
 WORK = os.path.join(ROOT, "target", "matrix")
 ROOTS = os.path.join(ROOT, "target", "roots")
-RECORD = os.path.join(WORK, "platform-matrix.json")
+RECORD = os.path.join(WORK, "platform-matrix.json")  # a run of some rows only: platform-matrix-partial.json
 AUTOBAHN = "autobahn==26.10.2"
 AUTOBAHN_SRC = os.path.join(ROOT, "target", "autobahn-26.10.2", "src", "autobahn")
 ARTIFACTS = {
@@ -219,7 +219,8 @@ def interpreter(row):
 
 def child_env(**extra):
     """The host's environment without what would steer Python, pip or uv, plus EXTRA."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "UV_", "PIP_", "QEMU_"))}
+    steer = ("PYTHON", "VIRTUAL_ENV", "UV_", "PIP_", "QEMU_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(steer) or k == "UV_CACHE_DIR"}
     env.update(
         LANG="C.UTF-8", LC_ALL="C.UTF-8", NVX_AUTOBAHN_SRC=AUTOBAHN_SRC, UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1"
     )
@@ -516,7 +517,8 @@ def main():
         "seconds": round(time.monotonic() - started),
         "rows": results,
     }
-    with open(RECORD, "w", encoding="utf-8") as f:
+    path = RECORD if len(rows) == len(ROWS) else RECORD.replace(".json", "-partial.json")
+    with open(path, "w", encoding="utf-8") as f:
         json.dump(record, f, indent=1, ensure_ascii=False)
         f.write("\n")
     unexpected = [r["id"] for r in results if r["status"] == "failed" and not r["known_only"]]
@@ -532,7 +534,7 @@ def main():
             " ".join(known) or "-",
             len(unexpected),
             " ".join(unexpected) or "-",
-            os.path.relpath(RECORD, ROOT),
+            os.path.relpath(path, ROOT),
         )
     )
     if stale:
