@@ -54,7 +54,8 @@ artifacts() {
 step "README platform table matches docs/platform-matrix.json" "$(pyenv_python 3.11)" scripts/matrix/table.py --check
 apt_install gcc # PyPy 8.0 builds nvx from the sdist
 step "roots" bash scripts/roots/make.sh
-step "uv" uv_path >/dev/null
+uv_installed() { uv_path >/dev/null; }
+step "uv" uv_installed
 step "autobahn 26.10.2 sdist (the tests' reference)" fetch_autobahn_sdist 26.10.2 target
 step "artifacts" artifacts
 export NVX_UV
