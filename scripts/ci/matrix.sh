@@ -52,7 +52,9 @@ artifacts() {
 }
 
 step "README platform table matches docs/platform-matrix.json" "$(pyenv_python 3.11)" scripts/matrix/table.py --check
-apt_install gcc # PyPy 8.0 builds nvx from the sdist
+# gcc: PyPy 8.0 builds nvx from the sdist; the aarch64 cross compilers: source builds for the aarch64 interpreters
+# (ujson has no PyPy aarch64 wheel).
+apt_install gcc g++ gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
 step "roots" bash scripts/roots/make.sh
 uv_installed() { uv_path >/dev/null; }
 step "uv" uv_installed

@@ -1,15 +1,20 @@
 """What an installed nvx_ws is, from inside the interpreter the platform matrix tests (printed as one JSON object).
 
-    <venv>/bin/python scripts/matrix/facts.py     # run by scripts/matrix/run.py from another directory than python/
+    <venv>/bin/python scripts/matrix/facts.py [MODULE...]    # run by scripts/matrix/run.py
 
+MODULEs are imported first (after autobahn's install: autobahn and its compiled dependencies), each import's error
+reported.
 The interpreter and its version, the machine, nvx_ws's version, where its extension module was imported from
 (it must be the venv's site-packages: the wheel, not the source tree), the tag of the wheel that was installed
 (the dist-info's WHEEL), the kernel libnvx selected, the result of a mask, a validation and four threads working at
 once (threads in emulated programs are what hung elsewhere), and every shared object mapped into the process
-(run.py checks that those of an interpreter from a root all come from that root or the venv).
+(run.py checks that those of an interpreter from a root all come from that root or the venv), and every ELF file in
+the venv's site-packages whose machine is not this interpreter's (a source build by a compiler for another
+architecture would put one there).
 """
 
 import glob
+import importlib
 import json
 import os
 import platform
@@ -19,6 +24,13 @@ import threading
 
 import nvx_ws
 import nvx_ws._nvx
+
+import_errors = {}
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except Exception as e:  # reported below, not handled
+        import_errors[name] = "%s: %s" % (type(e).__name__, e)
 
 site = sysconfig.get_paths()["platlib"]
 wheel_tags = []
@@ -48,6 +60,19 @@ with open("/proc/self/maps", encoding="utf-8") as f:
         if len(fields) >= 6 and ".so" in os.path.basename(fields[5]):
             libraries.add(fields[5])
 
+# ELF e_machine of this interpreter's architecture; every ELF file in site-packages must be built for it.
+MACHINES = {"x86_64": 62, "aarch64": 183}
+foreign = []
+for dirpath, _dirs, files in os.walk(site):
+    for name in files:
+        path = os.path.join(dirpath, name)
+        if not (name.endswith(".so") or ".so." in name) or os.path.islink(path):
+            continue
+        with open(path, "rb") as f:
+            head = f.read(20)
+        if head[:4] == b"\x7fELF" and int.from_bytes(head[18:20], "little") != MACHINES.get(platform.machine()):
+            foreign.append(os.path.relpath(path, site))
+
 pypy = getattr(sys, "pypy_version_info", None)
 print(
     json.dumps(
@@ -66,6 +91,8 @@ print(
             "validate_ok": nvx_ws.is_valid("κόσμε".encode()) and not nvx_ws.is_valid(b"\xed\xa0\x80"),
             "threads_ok": results == [True] * len(threads),
             "libraries": sorted(libraries),
+            "import_errors": import_errors,
+            "foreign_elf": sorted(foreign),
         }
     )
 )
