@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-ALL_STAGES="fmt clippy doc no-std test benches package aarch64 i686 s390x c-abi python wheels conformance asan fuzz workflows"
+ALL_STAGES="fmt clippy doc no-std test benches package aarch64 i686 s390x c-abi python wheels matrix conformance asan fuzz workflows"
 STAGES="${NVX_STAGES:-$ALL_STAGES}"
 
 declare -a SUMMARY=()
@@ -70,6 +70,7 @@ stage_s390x() { bash scripts/ci/cross.sh s390x; }
 stage_c_abi() { bash scripts/ci/c-abi.sh; }
 stage_python() { bash scripts/ci/python.sh; }
 stage_wheels() { bash scripts/ci/wheels.sh; }
+stage_matrix() { bash scripts/ci/matrix.sh; }
 stage_conformance() { bash scripts/ci/conformance.sh; }
 stage_asan() { bash scripts/ci/asan.sh; }
 stage_fuzz() { bash scripts/ci/fuzz.sh; }

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# The wheels stage (what CI runs): scripts/wheels/build.sh for the x86_64 abi3 wheel (manylinux_2_28, zig-linked,
-# tested installed under CPython 3.11, 3.12 and 3.13), the PyPy wheel (Debian's pypy3, tested installed), the sdist
-# and its smoke test (fresh venv, pip install --no-binary nvx-ws, cargo included), then the validation
-# (scripts/wheels/verify.sh: twine, auditwheel, abi3audit, symbol versions, exports, ISA, CHECKSUMS.sha256,
-# VALIDATION.txt, build-info.txt in dist/). Prints pytest's closing lines per interpreter and each step's time.
-# Then the aarch64 wheel (scripts/wheels/aarch64.sh: cross-built, installed and tested in a Debian arm64 root under
-# qemu; about 14 min with a fresh arm64 root, 1 min cached). About 3 min warm without aarch64 (docs/wheels.md).
+# The wheels stage (what CI runs): scripts/wheels/build.sh builds every release artifact buildable on this host into
+# dist/ (abi3 and pp311 wheels for Linux x86_64 and aarch64, manylinux_2_28, zig-linked; the aarch64 ones
+# cross-built; the sdist and its smoke test) and verifies them (scripts/wheels/verify.sh: twine, auditwheel,
+# abi3audit, each wheel's files, RECORD, exports, NEEDED, glibc versions, instruction sets; CHECKSUMS.sha256,
+# VALIDATION.txt, build-info.txt in dist/). The matrix stage (scripts/ci/matrix.sh) then installs and tests them on
+# every interpreter they serve. Prints each step's time (docs/wheels.md has the measurements).
 #
 #   bash scripts/ci/wheels.sh
-#   NVX_CI_WHEELS="x86_64 sdist" bash scripts/ci/wheels.sh     # a subset
+#   NVX_CI_WHEELS="abi3-x86_64 sdist" bash scripts/ci/wheels.sh     # some (scripts/wheels/build.sh's kinds)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 start=$SECONDS
-NVX_WHEELS="${NVX_CI_WHEELS:-x86_64 pypy sdist aarch64}" bash scripts/wheels/build.sh
+if [[ -n ${NVX_CI_WHEELS:-} ]]; then
+    NVX_WHEELS=$NVX_CI_WHEELS bash scripts/wheels/build.sh
+else
+    bash scripts/wheels/build.sh
+fi
 echo "wheels stage: $((SECONDS - start)) s"

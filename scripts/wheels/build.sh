@@ -1,36 +1,48 @@
 #!/usr/bin/env bash
-# Builds the wheel matrix that can be built on this Debian 12 x86_64 host into dist/, installs and tests every wheel,
-# and verifies the lot (scripts/wheels/verify.sh: twine, auditwheel, abi3audit, symbol versions, exports, ISA,
-# CHECKSUMS.sha256, VALIDATION.txt, build-info.txt). docs/wheels.md has the details and the measurements.
+# Builds the release artifacts that can be built on this Debian 12 x86_64 host into dist/ and verifies them
+# (scripts/wheels/verify.sh: twine, auditwheel, abi3audit, what each wheel holds, symbol versions, exports,
+# instruction sets, CHECKSUMS.sha256, VALIDATION.txt, build-info.txt). The wheels are tested by the platform matrix
+# (scripts/ci/matrix.sh), installed on every interpreter they serve; here only the sdist's own build is tried.
+# docs/wheels.md has the details and the measurements.
 #
-#   x86_64   nvx_ws-*-cp311-abi3-manylinux_2_28_x86_64.whl: built once (CPython 3.11, limited API, zig linking
-#            against glibc 2.28), repaired/tagged by auditwheel, then installed and tested (pytest tests/python on
-#            the installed wheel) under CPython 3.11, 3.12 and 3.13 (pyenv)
-#   pypy     nvx_ws-*-pp39-pypy39_pp73-manylinux_2_28_x86_64.whl: Debian's pypy3 (PyPy 7.3.11, Python 3.9), the
-#            same recipe, installed and tested
-#   sdist    nvx_ws-*.tar.gz, then the smoke test (scripts/wheels/smoke-sdist.sh: a fresh venv, pip install
-#            --no-binary nvx-ws from the sdist, cargo and all, import, validate, mask, implementation)
-#   aarch64  bash scripts/wheels/aarch64.sh (cross-built, tested in an arm64 root under qemu-user), if it exists
+#   abi3-x86_64    nvx_ws-*-cp311-abi3-manylinux_2_28_x86_64.whl: `pip wheel .` on CPython 3.11 (limited API),
+#                  zig linking against glibc 2.28, retagged by auditwheel
+#   pp311-x86_64   nvx_ws-*-pp311-pypy311_pp73-manylinux_2_28_x86_64.whl: `pip wheel .` on PyPy 3.11 (7.3.19,
+#                  Debian trixie's, from the root target/roots/trixie-amd64), the same recipe
+#   abi3-aarch64   nvx_ws-*-cp311-abi3-manylinux_2_28_aarch64.whl   } cross-built: scripts/wheels/cross.sh (libnvx by
+#   pp311-aarch64  nvx_ws-*-pp311-pypy311_pp73-manylinux_2_28_aarch64.whl } Debian's Rust, zig, the roots' headers)
+#   sdist          nvx_ws-*.tar.gz (`python -m build --sdist`), then its smoke test (scripts/wheels/smoke-sdist.sh:
+#                  a fresh venv, pip install --no-binary nvx-ws, cargo and all)
 #
-#   bash scripts/wheels/build.sh                       # everything
-#   NVX_WHEELS="x86_64 sdist" bash scripts/wheels/build.sh
-#   NVX_WHEEL_PYTHONS="3.11 3.12" ...                  # the CPythons the abi3 wheel is tested under
-#   NVX_PYPY=pypy3.11 NVX_WHEELS=pypy ...              # another PyPy (default: Debian's pypy3, apt-installed)
+#   bash scripts/wheels/build.sh                              # everything
+#   NVX_WHEELS="abi3-x86_64 sdist" bash scripts/wheels/build.sh   # some (an aarch64 wheel needs its x86_64 twin:
+#                                                             # built too when dist/ lacks it)
 #
-# Installs what it needs by package name (common.sh). Output: dist/ (emptied first; with NVX_WHEELS set, only the
-# artifacts of the kinds asked for are replaced), logs in target/wheels/.
+# Installs what it needs by package name (common.sh; the roots by scripts/roots/make.sh). Output: dist/ (emptied
+# first; with NVX_WHEELS set, only the artifacts of the kinds asked for are replaced), logs in target/wheels/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/wheels/common.sh
 export CARGO_TERM_COLOR=never
-WHEELS="${NVX_WHEELS:-x86_64 pypy sdist aarch64}"
-PYTHONS="${NVX_WHEEL_PYTHONS:-3.11 3.12 3.13}"
-PYPY="${NVX_PYPY:-pypy3}"
-PYPY_VENV=.venv-wheels-pypy
-[[ $PYPY == pypy3 ]] || PYPY_VENV=.venv-wheels-$(basename "${PYPY//./}")
+ALL_KINDS="abi3-x86_64 pp311-x86_64 abi3-aarch64 pp311-aarch64 sdist"
+KINDS="${NVX_WHEELS:-$ALL_KINDS}"
 ZIG_CC=$PWD/scripts/wheels/zig-cc
 WORK=target/wheels
+PYPY=target/roots/trixie-amd64/usr/bin/pypy3.11
+PYPY_VENV=.venv-wheels-pp311
 total_start=$SECONDS
+
+# The file name pattern in dist/ of each kind.
+pattern() {
+    case $1 in
+    abi3-x86_64) echo "nvx_ws-*-cp311-abi3-manylinux_*_x86_64.whl" ;;
+    pp311-x86_64) echo "nvx_ws-*-pp311-pypy311_pp73-manylinux_*_x86_64.whl" ;;
+    abi3-aarch64) echo "nvx_ws-*-cp311-abi3-manylinux_*_aarch64.whl" ;;
+    pp311-aarch64) echo "nvx_ws-*-pp311-pypy311_pp73-manylinux_*_aarch64.whl" ;;
+    sdist) echo "nvx_ws-*.tar.gz" ;;
+    *) echo "wheels: unknown kind '$1' ($ALL_KINDS)" >&2; return 2 ;;
+    esac
+}
 
 # zig_wheel PYTHON OUTDIR: `pip wheel .` with zig as compiler and linker (glibc 2.28); the build backend runs cargo.
 zig_wheel() {
@@ -48,49 +60,26 @@ repair() {
     grep -o "Fixed-up wheel written to .*" "$WORK/repair.log" | sed 's/^/   /'
 }
 
-# test_installed VENV WHEEL: the wheel installed into VENV and the suite run against it (no PYTHONPATH, no python/).
-test_installed() {
-    local venv=$1 wheel=$2
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall "$wheel" pytest
-    (cd /tmp && "$OLDPWD/$venv/bin/python" -c "import nvx_ws, nvx_ws._nvx as m, sys; \
-assert 'site-packages' in nvx_ws.__file__, nvx_ws.__file__; \
-print('   %s %s: %s, kernel %s' % (sys.implementation.name, sys.version.split()[0], m.__file__, nvx_ws.implementation()))")
-    local log=$WORK/pytest-${venv#.venv-wheels-}.log
-    if "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/python >"$log" 2>&1; then
-        tail -n 2 "$log" | sed 's/^/   /'
-    else
-        tail -n 60 "$log"
-        echo "wheels: pytest failed in $venv (log: $log)" >&2
-        return 1
-    fi
+build_abi3_x86_64() {
+    zig_wheel "$TOOLS_VENV/bin/python" "$WORK/abi3-x86_64"
+    repair "$WORK"/abi3-x86_64/nvx_ws-*-cp311-abi3-linux_x86_64.whl
 }
 
-build_x86_64() {
-    zig_wheel "$TOOLS_VENV/bin/python" "$WORK/x86_64"
-    repair "$WORK"/x86_64/nvx_ws-*-cp311-abi3-linux_x86_64.whl
-}
-
-test_x86_64() {
-    local wheel version venv
-    wheel=$(ls dist/nvx_ws-*-cp311-abi3-manylinux_2_28_x86_64.whl)
-    for version in $PYTHONS; do
-        venv=.venv-wheels-cpy${version/./}
-        rm -rf "$venv"
-        "$(pyenv_python "$version")" -m venv "$venv"
-        step "x86_64 abi3 wheel: tests on CPython $version" test_installed "$venv" "$wheel"
-    done
-}
-
+# The PyPy 3.11 that builds: Debian trixie's, from its root, in a venv with the build requirements.
 pypy_venv() {
-    [[ $PYPY == pypy3 ]] && apt_pypy
+    bash scripts/roots/make.sh trixie-amd64
+    local uv
+    uv=$(uv_path)
     rm -rf "$PYPY_VENV"
-    "$PYPY" -m venv "$PYPY_VENV"
-    "$PYPY_VENV/bin/python" -m pip install -q --disable-pip-version-check "setuptools>=77"
+    "$uv" venv -q --seed --python "$PYPY" "$PYPY_VENV"
+    mapfile -t reqs < <(build_requirements)
+    "$uv" pip install -q --python "$PYPY_VENV/bin/python" "${reqs[@]}"
+    echo "   $("$PYPY_VENV/bin/python" -c 'import sys; print(sys.version.replace(chr(10), " "))')"
 }
 
-build_pypy() {
-    zig_wheel "$PYPY_VENV/bin/python" "$WORK/pypy"
-    repair "$WORK"/pypy/nvx_ws-*-pp*-linux_x86_64.whl
+build_pp311_x86_64() {
+    zig_wheel "$PYPY_VENV/bin/python" "$WORK/pp311-x86_64"
+    repair "$WORK"/pp311-x86_64/nvx_ws-*-pp311-pypy311_pp73-linux_x86_64.whl
 }
 
 build_sdist() {
@@ -99,64 +88,53 @@ build_sdist() {
     cp "$WORK"/sdist/nvx_ws-*.tar.gz dist/
 }
 
-mkdir -p "$WORK" dist
-# The step times (verify.py puts them in build-info.txt and lists the test steps in VALIDATION.txt): a subset run
-# replaces the lines of its own kinds only.
-if [[ -z ${NVX_WHEELS:-} ]]; then
-    : >"$TIMES"
-else
-    touch "$TIMES"
-    for what in $WHEELS build verify tools autobahn; do
-        grep -v "^$what" "$TIMES" >"$TIMES.tmp" || true
-        mv "$TIMES.tmp" "$TIMES"
-    done
-fi
-# The whole matrix starts from an empty dist/; a subset replaces only its own artifacts (and the reports).
-if [[ -z ${NVX_WHEELS:-} ]]; then
-    find dist -maxdepth 1 -type f -delete
-else
-    rm -f dist/CHECKSUMS.sha256 dist/VALIDATION.txt dist/build-info.txt
-    for what in $WHEELS; do
-        case $what in
-        x86_64) rm -f dist/nvx_ws-*-cp*-manylinux_*_x86_64.whl ;;
-        pypy) rm -f dist/nvx_ws-*-pp*-manylinux_*_x86_64.whl ;;
-        sdist) rm -f dist/nvx_ws-*.tar.gz ;;
-        aarch64) rm -f dist/nvx_ws-*_aarch64.whl ;;
-        esac
-    done
-fi
-step "tools venv ($TOOLS_VENV)" tools_venv
-step "autobahn $AUTOBAHN_VERSION sdist (the tests' reference)" fetch_autobahn_sdist
-for what in $WHEELS; do
-    case $what in
-    x86_64)
-        step "x86_64 abi3 wheel: build (cargo + zig, CPython 3.11) and auditwheel repair" build_x86_64
-        test_x86_64
+# has KIND: whether dist/ holds an artifact of that kind.
+has() { compgen -G "dist/$(pattern "$1")" >/dev/null; }
+
+# build_kind KIND: builds it into dist/ (an aarch64 wheel is made from its x86_64 twin, built first if missing).
+build_kind() {
+    case $1 in
+    abi3-x86_64) step "abi3-x86_64: pip wheel (cargo + zig, CPython 3.11) and auditwheel repair" build_abi3_x86_64 ;;
+    pp311-x86_64)
+        step "pp311-x86_64: PyPy 3.11 venv" pypy_venv
+        step "pp311-x86_64: pip wheel (cargo + zig, PyPy 3.11) and auditwheel repair" build_pp311_x86_64
         ;;
-    pypy)
-        step "pypy venv ($PYPY)" pypy_venv
-        step "pypy wheel: build (cargo + zig) and auditwheel repair" build_pypy
-        step "pypy wheel: tests" test_installed "$PYPY_VENV" "$(ls dist/nvx_ws-*-pp*-manylinux_2_28_x86_64.whl)"
+    abi3-aarch64 | pp311-aarch64)
+        local twin=${1%-aarch64}-x86_64
+        has "$twin" || build_kind "$twin"
+        step "$1: cross-built (scripts/wheels/cross.sh)" bash scripts/wheels/cross.sh "${1%-aarch64}"
         ;;
     sdist)
         step "sdist: build" build_sdist
         step "sdist: smoke test (fresh venv, pip install --no-binary nvx-ws)" bash scripts/wheels/smoke-sdist.sh
         ;;
-    aarch64)
-        if [[ -f scripts/wheels/aarch64.sh ]]; then
-            step "aarch64 wheel (scripts/wheels/aarch64.sh)" bash scripts/wheels/aarch64.sh
-        else
-            echo "wheels: scripts/wheels/aarch64.sh does not exist: no aarch64 wheel" >&2
-        fi
-        ;;
-    *)
-        echo "wheels: unknown artifact '$what' (x86_64 pypy sdist aarch64)" >&2
-        exit 2
-        ;;
     esac
+}
+
+mkdir -p "$WORK" dist
+for kind in $KINDS; do pattern "$kind" >/dev/null; done
+# The step times (verify.py puts them in build-info.txt): a subset run replaces the lines of its own kinds only.
+if [[ -z ${NVX_WHEELS:-} ]]; then
+    : >"$TIMES"
+    find dist -maxdepth 1 -type f -delete
+else
+    touch "$TIMES"
+    for what in $KINDS tools build verify; do
+        grep -v "^$what" "$TIMES" >"$TIMES.tmp" || true
+        mv "$TIMES.tmp" "$TIMES"
+    done
+    rm -f dist/CHECKSUMS.sha256 dist/VALIDATION.txt dist/build-info.txt
+    for kind in $KINDS; do
+        mapfile -t old < <(compgen -G "dist/$(pattern "$kind")" || true)
+        rm -f "${old[@]}"
+    done
+fi
+step "tools venv ($TOOLS_VENV)" tools_venv
+for kind in $KINDS; do
+    build_kind "$kind"
 done
 echo "build	$((SECONDS - total_start))" >>"$TIMES"
 step "verify dist/" bash scripts/wheels/verify.sh dist
 echo
 ls -l dist
-echo "wheels: built, tested and verified in $((SECONDS - total_start)) s"
+echo "wheels: built and verified in $((SECONDS - total_start)) s"

@@ -32,7 +32,7 @@ def main():
                 "--disable-pip-version-check",
                 "--no-deps",
                 "--no-binary",
-                ":all:",
+                "autobahn",  # not :all:: the metadata's build environment would be built from source too
                 "-d",
                 tmp,
                 "autobahn==" + VERSION,

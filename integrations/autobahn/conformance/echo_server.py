@@ -29,6 +29,7 @@ import asyncio
 import importlib
 import json
 import os
+import platform
 import resource
 import signal
 import socket
@@ -279,7 +280,8 @@ def main() -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, loop.stop)
     port = sock.getsockname()[1]
-    print(f"echo_server: {impl.description} on ws://127.0.0.1:{port}", file=sys.stderr, flush=True)
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    print(f"echo_server: {impl.description}, {python}, on ws://127.0.0.1:{port}", file=sys.stderr, flush=True)
     print(f"ready {port}", flush=True)
     try:
         loop.run_forever()

@@ -2,6 +2,7 @@
 
     PYTHONPATH=python python integrations/autobahn/conformance/fuzzingclient.py \\
         [--cases ci|deflate|all|PATTERN,...] [--impl nvx] [--impl autobahn-nvx] [--impl python] [--table]
+        [--impl pypy-nvx --pypy PYPY] [--impl pypy-autobahn-nvx] [--impl pypy-python]
 
 Starts one echo server per ``--impl`` (default: nvx only) on a free port, runs wstest once against all of them in
 turn (one wstest run, the servers tested one after the other), stops the servers and reads wstest's JSON report
@@ -20,7 +21,9 @@ statistics, ``summary.json`` and, with ``--table``, ``cases-9.md``.
 
 ``--wstest`` is Autobahn|Testsuite's ``wstest`` (a Python 2.7 program; ``scripts/ci/conformance.sh`` installs it
 into ``.venv-wstest`` from ``requirements-wstest.txt``). The servers run on this interpreter, which needs autobahn
-26.10.2 and, for ``--impl nvx``, nvx_ws importable.
+26.10.2 and, for ``--impl nvx``, nvx_ws importable; the ``pypy-*`` servers (the same three implementations) run
+on the interpreter ``--pypy`` names (default ``$NVX_CONFORMANCE_PYPY``: ``scripts/ci/conformance.sh`` makes a PyPy
+3.11 venv, ``.venv-conformance-pypy``), which needs the same.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ CASE_SETS = {
     "all": ["1.*", "2.*", "3.*", "4.*", "5.*", "6.*", "7.*", "9.*", "10.*", "12.*", "13.*"],
 }
 IMPL_TITLES = {"nvx": "nvx_ws", "autobahn-nvx": "autobahn NVX", "python": "pure Python"}
+IMPL_TITLES.update({"pypy-" + impl: title + " (PyPy)" for impl, title in IMPL_TITLES.items()})
 PASSING_BEHAVIOR = ("OK", "NON-STRICT", "INFORMATIONAL")
 PASSING_CLOSE = ("OK", "INFORMATIONAL")
 HARNESS_FAILED = 2
@@ -70,8 +74,14 @@ class Server:
     stats: dict = field(default_factory=dict)
 
 
-def start_server(impl: str, outdir: Path, timeout: float = 30.0) -> Server:
-    """Starts ``echo_server.py --impl IMPL``; it measures wstest's CPU time too once ``wstest.pid`` names it."""
+def start_server(impl: str, outdir: Path, pypy: str | None, timeout: float = 60.0) -> Server:
+    """Starts ``echo_server.py --impl IMPL`` (a ``pypy-`` IMPL on PYPY); it measures wstest's CPU time too once
+    ``wstest.pid`` names it."""
+    python = sys.executable
+    if impl.startswith("pypy-"):
+        if not pypy:
+            raise HarnessError(f"--impl {impl} needs --pypy (or NVX_CONFORMANCE_PYPY): a PyPy with autobahn")
+        python = pypy
     log_path = outdir / f"server-{impl}.log"
     stats_path = outdir / f"server-{impl}.json"
     stats_path.unlink(missing_ok=True)
@@ -80,10 +90,10 @@ def start_server(impl: str, outdir: Path, timeout: float = 30.0) -> Server:
     with open(log_path, "w", encoding="utf-8") as log:
         process = subprocess.Popen(
             [
-                sys.executable,
+                python,
                 str(ECHO_SERVER),
                 "--impl",
-                impl,
+                impl.removeprefix("pypy-"),
                 "--stats",
                 str(stats_path),
                 "--peer-pid-file",
@@ -272,8 +282,8 @@ def run(args: argparse.Namespace) -> int:
     servers: list[Server] = []
     try:
         for impl in impls:
-            servers.append(start_server(impl, outdir))
-            print(f"conformance: {servers[-1].description.removeprefix('echo_server: ')}", flush=True)
+            servers.append(start_server(impl, outdir, args.pypy))
+            print(f"conformance: {impl}: {servers[-1].description.removeprefix('echo_server: ')}", flush=True)
         spec = {
             "outdir": str(reports),
             "servers": [{"agent": s.impl, "url": f"ws://127.0.0.1:{s.port}"} for s in servers],
@@ -361,6 +371,7 @@ def main() -> int:
     parser.add_argument("--cases", default="ci", help="ci, deflate, all, or wstest case patterns (e.g. 9.1.*,10.*)")
     parser.add_argument("--impl", action="append", choices=IMPL_TITLES, help="an echo server (repeat; default nvx)")
     parser.add_argument("--table", action="store_true", help="print the 9.* durations side by side")
+    parser.add_argument("--pypy", default=os.environ.get("NVX_CONFORMANCE_PYPY"), help="the pypy-* servers' PyPy")
     parser.add_argument("--wstest", default=str(ROOT / ".venv-wstest" / "bin" / "wstest"))
     parser.add_argument("--outdir", help="default: target/conformance/<cases>")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds wstest may take (default 3600)")
