@@ -103,11 +103,12 @@ def set_version(new):
     old = version()
     text = _read(SOURCE)
     match = WORKSPACE_VERSION.search(text)
-    assert match is not None  # version() found it
+    if match is None:
+        raise SystemExit("version.py: no version under [workspace.package] in Cargo.toml")
     _write(SOURCE, text[: match.start("version")] + new + text[match.end("version") :])
     rust = _read("ffi/src/version.rs")
     header = _read("include/nvx.h")
-    for part, value in zip(PARTS, (major, minor, patch)):
+    for part, value in zip(PARTS, (major, minor, patch), strict=True):
         rust = re.sub(r"(pub const NVX_VERSION_%s: u32 = )\d+;" % part, r"\g<1>%s;" % value, rust)
         header = re.sub(r"^(#define NVX_VERSION_%s )\d+$" % part, r"\g<1>%s" % value, header, flags=re.M)
     _write("ffi/src/version.rs", rust)

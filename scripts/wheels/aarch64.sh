@@ -108,12 +108,12 @@ make_root() {
 
 make_venv() {
     if [[ -x $VENV/bin/python ]] &&
-        "$VENV/bin/python" -c 'import ziglang, cffi, setuptools, auditwheel, abi3audit' 2>/dev/null; then
+        "$VENV/bin/python" -c 'import ziglang, cffi, setuptools, hatchling, auditwheel, abi3audit' 2>/dev/null; then
         return
     fi
     rm -rf "$VENV"
     /usr/bin/python3 -m venv "$VENV"
-    quiet "$VENV/bin/pip" install -q --disable-pip-version-check ziglang cffi "setuptools>=77" auditwheel abi3audit
+    quiet "$VENV/bin/pip" install -q --disable-pip-version-check ziglang cffi "setuptools>=77" hatchling auditwheel abi3audit
 }
 
 # ---------------------------------------------------------------------------------------------------------------

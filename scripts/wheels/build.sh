@@ -85,7 +85,7 @@ pypy_venv() {
     [[ $PYPY == pypy3 ]] && apt_pypy
     rm -rf "$PYPY_VENV"
     "$PYPY" -m venv "$PYPY_VENV"
-    "$PYPY_VENV/bin/python" -m pip install -q --disable-pip-version-check "setuptools>=77"
+    "$PYPY_VENV/bin/python" -m pip install -q --disable-pip-version-check "setuptools>=77" hatchling
 }
 
 build_pypy() {

