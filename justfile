@@ -112,7 +112,7 @@ version venv="":
 
 # The Python version of every venv of ENVS.
 version-all:
-    for venv in {{ ENVS }}; do {{ just_executable() }} version "$venv"; done
+    @for venv in {{ ENVS }}; do {{ just_executable() }} version "$venv"; done
 
 # ---------------------------------------------------------------------------------------------------------------
 # Installation

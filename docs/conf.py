@@ -49,7 +49,7 @@ extensions = [
     "sphinxext.opengraph",
     "autoapi.extension",
 ]
-# The spelling builder needs the enchant C library (apt: libenchant-2-2, hunspell-en-us): loaded only for
+# The spelling builder needs the enchant C library (apt: libenchant-2-2, hunspell-en-gb): loaded only for
 # `just docs-check` (scripts/ci/docs.sh spelling sets NVX_DOCS_SPELLING=1), so that the HTML build needs no C library.
 if os.environ.get("NVX_DOCS_SPELLING") == "1":
     extensions.append("sphinxcontrib.spelling")
@@ -117,7 +117,7 @@ html_theme_options = {
 }
 
 # -- Spelling, OpenGraph, misc -----------------------------------------------------------------------------------
-spelling_lang = "en_US"
+spelling_lang = "en_GB"  # the project writes British English (behaviour, initialise)
 spelling_word_list_filename = "spelling_wordlist.txt"
 spelling_show_suggestions = True
 spelling_ignore_pypi_package_names = False

@@ -6,7 +6,7 @@
 # is not built: sphinx-autoapi reads the Python sources and the stub.
 #
 #   bash scripts/ci/docs.sh             # HTML into docs/_build/html
-#   bash scripts/ci/docs.sh spelling    # sphinxcontrib-spelling with docs/spelling_wordlist.txt (apt: enchant)
+#   bash scripts/ci/docs.sh spelling    # sphinxcontrib-spelling with docs/spelling_wordlist.txt (apt: enchant, the en_GB dictionary)
 #
 # NVX_DOCS_VENV: another venv (the justfile passes .venvs/<name>).
 set -euo pipefail
@@ -32,7 +32,7 @@ html)
     ;;
 spelling)
     source scripts/lib/apt.sh # apt_install
-    apt_install libenchant-2-2 hunspell-en-us
+    apt_install libenchant-2-2 hunspell-en-gb
     NVX_DOCS_SPELLING=1 "$VENV/bin/python" -m sphinx -W --keep-going -q -b spelling -d docs/_build/doctrees-spelling \
         docs docs/_build/spelling
     echo "docs: spelling ok ($((SECONDS - start)) s)"

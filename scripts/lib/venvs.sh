@@ -50,6 +50,14 @@ _nvx_split() {
     fi
 }
 
+# _nvx_is PYTHON IMPL VERSION WHAT: PYTHON runs and is that implementation and version (else an error naming WHAT).
+_nvx_is() {
+    local got
+    got=$("$1" -c 'import sys; print(sys.implementation.name, "%d.%d" % sys.version_info[:2])' 2>/dev/null) ||
+        { echo "$4 does not run" >&2; return 1; }
+    [[ $got == "$2 $3" ]] || { echo "$4 is $got, not $2 $3" >&2; return 1; }
+}
+
 nvx_spec() {
     local parts
     parts=$(_nvx_split "$1")
@@ -65,11 +73,13 @@ nvx_interpreter() {
     var=NVX_PYTHON_${name^^}
     if [[ -n ${!var:-} ]]; then
         [[ -x ${!var} ]] || { echo "$var=${!var} is not an executable" >&2; return 1; }
+        _nvx_is "${!var}" "$impl" "$version" "$var=${!var}" || return 1
         echo "${!var}"
         return
     fi
     candidate=$NVX_INTERPRETERS/$name
     if [[ -x $candidate ]]; then
+        _nvx_is "$candidate" "$impl" "$version" "$candidate" || return 1
         echo "$candidate"
         return
     fi
