@@ -349,7 +349,10 @@ docs-clean:
 docs-view venv="": (docs venv)
     #!/usr/bin/env bash
     page={{ PROJECT_DIR }}/docs/_build/html/index.html
-    if command -v xdg-open >/dev/null; then xdg-open "$page"; elif command -v open >/dev/null; then open "$page"; else echo "open $page"; fi
+    for opener in xdg-open open; do
+        command -v "$opener" >/dev/null && "$opener" "$page" 2>/dev/null && exit 0
+    done
+    echo "no viewer to open it here (no display?): $page"
 
 # Spelling of the documentation (sphinxcontrib-spelling, docs/spelling_wordlist.txt); fails on a misspelt word.
 docs-check venv="":
