@@ -21,7 +21,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/python.sh" # pyenv_python
 NVX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NVX_VENVS_DIR=${NVX_VENVS_DIR:-$NVX_ROOT/.venvs}
 NVX_INTERPRETERS=${NVX_INTERPRETERS:-$NVX_ROOT/target/interpreters}
-export UV_CACHE_DIR=${UV_CACHE_DIR:-$NVX_ROOT/.uv-cache}
+# uv's cache: the justfile sets the stack's ./.uv-cache; the CI scripts use uv's default (~/.cache/uv), shared by
+# every clone on the machine, so that a fresh clone does not download every package again.
 export UV_PYTHON_DOWNLOADS=never
 export UV_NO_PROGRESS=1
 
