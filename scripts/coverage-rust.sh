@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rust line coverage of the workspace (the crates nvx-ws and nvx-ws-ffi) with cargo-tarpaulin: `just coverage-rust`.
-# Not a CI stage: it rebuilds the tests for coverage and runs them under ptrace, which is slow (docs/development.md
-# has the figures and the time).
+# Not a CI stage: it rebuilds the tests with coverage instrumentation and runs them, about 25 minutes on a busy
+# 2-vCPU machine (docs/development.md has the figures).
 #
 # Why tarpaulin: rustup on this machine kind has no llvm-tools component (and cannot add one), so cargo-llvm-cov and
 # grcov have no llvm-profdata/llvm-cov matching rustc's LLVM; Debian 12's newest llvm-profdata (19) is older than
@@ -26,9 +26,11 @@ if ! "$TOOLS/bin/cargo-tarpaulin" --version 2>/dev/null | grep -q "$TARPAULIN_VE
     cargo install --locked --quiet --root "$TOOLS" --version "$TARPAULIN_VERSION" cargo-tarpaulin
 fi
 
+# Counted: the two crates' sources (not fuzz/, benches/, examples/, tests/ themselves). --timeout: the exhaustive
+# tests run for minutes under instrumentation (tarpaulin gives up after 60 s by default).
 # shellcheck disable=SC2086 # NVX_TARPAULIN_ARGS is a list of arguments
-# Counted: the two crates' sources (not fuzz/, benches/, examples/, tests/ themselves).
 PATH=$TOOLS/bin:$PATH cargo tarpaulin --locked --workspace --engine llvm --target-dir target/tarpaulin --skip-clean \
+    --timeout 3600 \
     --exclude-files "fuzz/*" --exclude-files "benches/*" --exclude-files "examples/*" --exclude-files "tests/*" \
     --out Html --out Json --out Stdout --output-dir "$OUT" ${NVX_TARPAULIN_ARGS:---lib --tests}
 echo "coverage-rust: $OUT/tarpaulin-report.html ($((SECONDS - start)) s)"
