@@ -1,7 +1,7 @@
-"""CFFI API-mode builder of ``nvx_ws._nvx``, the Python extension over nvx's C ABI, and the PEP 517 build backend.
+"""CFFI API-mode builder of ``nvx_ws._nvx``, the Python extension over nvx's C ABI.
 
     python cffi_build.py                     # cargo builds libnvx, then python/nvx_ws/_nvx.*.so, in place
-    pip wheel . -w dist                      # the same through this file as build backend: a platform wheel
+    pip wheel . -w dist                      # the same through hatchling and hatch_build.py: a platform wheel
 
 The extension links libnvx (``libnvx.a``; ``nvx.lib`` with MSVC) statically, so the installed package needs no
 shared library beside it. The cdef is derived from ``include/nvx.h`` by :func:`cdef_from_header`
@@ -336,84 +336,23 @@ def make_ffi(limited_api=None, require_lib=True):
     return ffi
 
 
-# setuptools' `cffi_modules = ["cffi_build.py:ffi"]` runs this file as `__cffi__` and reads `ffi`; importing it
-# (the tests do, for cdef_from_header) builds nothing.
-if __name__ == "__cffi__":
-    ffi = make_ffi(require_lib=False)
-
-if __name__ == "__main__":
-    # In place: python/nvx_ws/_nvx.<cache tag>.so next to the package sources (intermediates in build/cffi/<tag>);
-    # version-specific, so that every interpreter's build can sit side by side. Wheels are abi3 (see below).
+def build_in_place(verbose=False):
+    """libnvx, then ``python/nvx_ws/_nvx.<cache tag>.so`` next to the package sources (intermediates in
+    ``build/cffi/<tag>``): version-specific, so that every interpreter's build can sit side by side. What
+    ``python cffi_build.py`` and an editable install (``pip install -e .``, hatch_build.py) run; wheels are abi3."""
     import shutil
 
     build_libnvx()
     tmpdir = os.path.join(ROOT, "build", "cffi", sys.implementation.cache_tag)
-    built = make_ffi(limited_api=False).compile(tmpdir=tmpdir, verbose="-v" in sys.argv)
+    built = make_ffi(limited_api=False).compile(tmpdir=tmpdir, verbose=verbose)
     target = os.path.join(ROOT, "python", "nvx_ws", os.path.basename(built))
     shutil.copy2(built, target)
-    print("built %s" % os.path.relpath(target, ROOT))
+    return target
 
 
-# PEP 517 build backend (pyproject.toml: `build-backend = "cffi_build"`, `backend-path = ["."]`): setuptools'
-# own, with what a pyproject-only setuptools project cannot say: `cffi_modules`, the abi3 wheel tag where the
-# extension is built against the limited API, and a fresh build directory per wheel (no stale extension from an
-# earlier build, another compiler or another interpreter can end up in it). Building a wheel first builds libnvx
-# with cargo (build_libnvx) and fails loudly if that or the extension fails; metadata and the sdist need neither.
-def _setuptools_backend(build_base=None):
-    from setuptools import build_meta
-
-    options = {}
-    if build_base:
-        options["build"] = {"build_base": build_base}
-    if limited_api_default():
-        options["bdist_wheel"] = {"py_limited_api": LIMITED_API_TAG}
-
-    class Backend(build_meta._BuildMetaBackend):
-        def run_setup(self, setup_script="setup.py"):
-            from setuptools import setup
-
-            setup(cffi_modules=["cffi_build.py:ffi"], options=options)
-
-    return Backend()
+# The build backend is hatchling (pyproject.toml); hatch_build.py, its build hook, runs build_libnvx, make_ffi and
+# build_in_place above.
 
 
-def _build_with_libnvx(method, wheel_directory, config_settings, metadata_directory):
-    import tempfile
-
-    build_libnvx()
-    os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="wheel-", dir=os.path.join(ROOT, "build")) as build_base:
-        backend = _setuptools_backend(os.path.relpath(build_base, os.getcwd()))
-        return getattr(backend, method)(wheel_directory, config_settings, metadata_directory)
-
-
-def get_requires_for_build_wheel(config_settings=None):
-    return _setuptools_backend().get_requires_for_build_wheel(config_settings)
-
-
-def get_requires_for_build_sdist(config_settings=None):
-    return _setuptools_backend().get_requires_for_build_sdist(config_settings)
-
-
-def get_requires_for_build_editable(config_settings=None):
-    return _setuptools_backend().get_requires_for_build_editable(config_settings)
-
-
-def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
-    return _setuptools_backend().prepare_metadata_for_build_wheel(metadata_directory, config_settings)
-
-
-def prepare_metadata_for_build_editable(metadata_directory, config_settings=None):
-    return _setuptools_backend().prepare_metadata_for_build_editable(metadata_directory, config_settings)
-
-
-def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    return _build_with_libnvx("build_wheel", wheel_directory, config_settings, metadata_directory)
-
-
-def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
-    return _build_with_libnvx("build_editable", wheel_directory, config_settings, metadata_directory)
-
-
-def build_sdist(sdist_directory, config_settings=None):
-    return _setuptools_backend().build_sdist(sdist_directory, config_settings)
+if __name__ == "__main__":
+    print("built %s" % os.path.relpath(build_in_place(verbose="-v" in sys.argv), ROOT))

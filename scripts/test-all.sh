@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-ALL_STAGES="fmt clippy doc no-std test benches package aarch64 i686 s390x c-abi python wheels matrix conformance asan fuzz workflows"
+ALL_STAGES="fmt clippy doc docs no-std test benches package aarch64 i686 s390x c-abi python wheels matrix conformance asan fuzz workflows"
 STAGES="${NVX_STAGES:-$ALL_STAGES}"
 
 declare -a SUMMARY=()
@@ -25,14 +25,19 @@ run_stage() {
 
 stage_fmt() {
     cargo fmt --all --check
-    # Python: ruff (lints and format) and mypy, pinned, in their own venv (config: pyproject.toml).
-    [[ -x .venv-lint/bin/python ]] || python3 -m venv .venv-lint
-    .venv-lint/bin/python -c "import ruff, mypy, packaging" 2>/dev/null ||
-        .venv-lint/bin/python -m pip install -q --disable-pip-version-check "ruff==0.17.6" "mypy==2.4.1" packaging
-    local py_sources=(python cffi_build.py tests/python integrations benches/*.py scripts/wheels/*.py)
-    .venv-lint/bin/ruff check -q "${py_sources[@]}"
-    .venv-lint/bin/ruff format -q --check "${py_sources[@]}"
-    .venv-lint/bin/mypy
+    # Python, in the uv venv .venvs/cpy311 (scripts/lib/venvs.sh; config: pyproject.toml), the tools pinned: ruff
+    # (lints incl. the S security rules, format) over every Python file, ty then mypy (types), and the one version.
+    source scripts/lib/venvs.sh
+    local python bin
+    python=$(nvx_venv cpy311)
+    bin=$(dirname "$python")
+    "$(nvx_uv)" pip install -q --python "$python" "ruff==0.17.6" "ty==0.0.108" "mypy==2.4.1" hatchling cffi
+    local py_sources=(python cffi_build.py hatch_build.py tests/python integrations benches/*.py scripts docs/conf.py)
+    "$bin/ruff" check -q "${py_sources[@]}"
+    "$bin/ruff" format -q --check "${py_sources[@]}"
+    "$bin/ty" check -q --python "$python" --error-on-warning
+    "$bin/mypy"
+    python3 scripts/version.py check
 }
 stage_clippy() {
     # The MSRV is configured where clippy's incompatible_msrv lint reads it (denied in both crates' [lints.clippy]):
@@ -47,6 +52,7 @@ stage_clippy() {
     bash scripts/unsafe-count.sh >/dev/null # fails on an unsafe block without a SAFETY comment
 }
 stage_doc() { RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked; }
+stage_docs() { bash scripts/ci/docs.sh; }
 stage_no_std() {
     # The crate without `std`: compile-time kernel selection, for the baseline and with AVX2 enabled globally.
     cargo build --locked --no-default-features --lib

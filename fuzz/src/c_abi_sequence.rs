@@ -21,7 +21,7 @@ use core::ffi::{CStr, c_char, c_int, c_void};
 use core::mem::MaybeUninit;
 use core::ptr;
 
-use nvx::{Status, Utf8Status, Utf8VldState};
+use nvx::{NVX_VERSION_MAJOR, NVX_VERSION_MINOR, NVX_VERSION_PATCH, Status, Utf8Status, Utf8VldState};
 use nvx_ws::mask::{self, Masker};
 use nvx_ws::utf8::{self, Utf8Error, Utf8Validator};
 use nvx_ws::{Implementation, Kernels};
@@ -693,7 +693,8 @@ fn set_implementation(input: &mut Input<'_>) {
     assert_eq!(selected.to_str(), Ok(nvx_ws::selected().name()), "nvx_implementation_name");
     // SAFETY: as above.
     let version = unsafe { CStr::from_ptr(nvx_version()) };
-    assert_eq!(version.to_str(), Ok("0.1.0"), "nvx_version");
+    let header = format!("{NVX_VERSION_MAJOR}.{NVX_VERSION_MINOR}.{NVX_VERSION_PATCH}");
+    assert_eq!(version.to_str(), Ok(header.as_str()), "nvx_version");
 }
 
 /// The destination of an out-of-place call: `(dst_len, in_place)`. Variant 2: `src == dst`; variant 3: one

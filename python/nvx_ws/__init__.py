@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ._nvx import ffi as _ffi
 from ._nvx import lib as _lib
+from ._version import __version__ as __version__
 from .fused import unmask_validate, unmask_validate_inplace
 from .masking import (
     XorMaskerNull,
@@ -26,8 +27,6 @@ from .masking import (
     mask_inplace,
 )
 from .utf8 import Utf8Error, Utf8Validator, is_valid, validate
-
-__version__ = "0.1.0"
 
 __all__ = (
     "Utf8Error",

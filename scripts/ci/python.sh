@@ -1,29 +1,30 @@
 #!/usr/bin/env bash
-# The Python stage: builds libnvx (release), builds the CFFI extension nvx_ws._nvx against it (cffi_build.py,
-# libnvx.a linked statically) and runs the pytest suite tests/python on CPython 3.11 (pyenv; venv .venv-cpy311:
-# in place, then again from the wheel `pip wheel .` makes, installed), then the stock autobahn 26.10.2 wheel
-# switched to nvx (integrations/autobahn/stock_wheel.sh: autobahn's tests, loopback end to end), autobahn built
-# from its sdist on libnvx (integrations/autobahn/sdist_build.sh, venv .venv-autobahn-nvx), then PyPy (Debian's
-# pypy3, venv .venv-pypy), then CPython 3.12 and 3.13 (venvs .venv-cpy312, .venv-cpy313). Installs what it needs
-# (apt: pypy3; pip: by name). Prints pytest's closing lines and each step's time: about 30 s warm, 2.5 min clean.
-# The reference for the tests is autobahn 26.10.2's pure-Python code, from its sdist (downloaded once into target/).
+# The python stage: nvx_ws built in the tree on one interpreter, CPython 3.11, in the uv venv .venvs/cpy311 (the WAMP
+# stack's name; scripts/lib/venvs.sh): an editable install (hatchling's build hook runs cargo for libnvx and builds
+# the extension in place), then, all under coverage (line and branch, pyproject.toml [tool.coverage]):
+#   - the pytest suite tests/python;
+#   - the stock autobahn 26.10.2 wheel switched to nvx by nvx_ws.autobahn.install(): autobahn's own NVX and
+#     WebSocket tests and the loopback test (integrations/autobahn/stock_wheel.sh);
+# then autobahn built from its sdist against libnvx (integrations/autobahn/sdist_build.sh: its own venv, no nvx_ws),
+# and the coverage report, which fails under the floor (fail_under). Every other interpreter (CPython 3.12-3.15,
+# PyPy) is tested from the built wheels by the wheels and matrix stages. Installs what it needs (uv and the test
+# tools from PyPI, by name); prints pytest's closing lines, the coverage total and each step's time.
 #
-#   bash scripts/ci/python.sh
-#   NVX_PYTHONS="cpython pypy" bash scripts/ci/python.sh   # a subset of: cpython autobahn autobahn_sdist pypy
-#                                                            cpython312 cpython313
+#   bash scripts/ci/python.sh              # the stage
+#   bash scripts/ci/python.sh coverage     # the coverage runs and report alone, in $NVX_COVERAGE_VENV (default
+#                                          # .venvs/cpy311) where nvx-ws is installed already (just check-coverage)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source scripts/lib/apt.sh    # apt_install
-source scripts/lib/python.sh # pyenv_python, fetch_autobahn_sdist
+source scripts/lib/venvs.sh # nvx_venv, nvx_uv (and pyenv_python, fetch_autobahn_sdist)
 
 ROOT=$PWD
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
-export NVX_LIBDIR=$ROOT/$TARGET_DIR/release
 AUTOBAHN_VERSION=26.10.2
-AUTOBAHN_DIR=$ROOT/$TARGET_DIR/autobahn-$AUTOBAHN_VERSION
-export NVX_AUTOBAHN_SRC=$AUTOBAHN_DIR/src/autobahn
-PYTHONS="${NVX_PYTHONS:-cpython autobahn autobahn_sdist pypy cpython312 cpython313}"
-PIP_DEPS=(pytest cffi "setuptools>=77")
+export NVX_AUTOBAHN_SRC=$ROOT/$TARGET_DIR/autobahn-$AUTOBAHN_VERSION/src/autobahn
+MODE=${1:-stage}
+VENV=${NVX_COVERAGE_VENV:-$NVX_VENVS_DIR/cpy311}
+# The stage's venv: the build backend and hook (--no-build-isolation), the test runner and coverage.
+DEPS=(hatchling "cffi>=1.15" "setuptools>=70" "pytest>=8" "coverage>=7.10")
 
 step() {
     local name=$1
@@ -35,72 +36,64 @@ step() {
 
 build_libnvx() { cargo build --locked --release -q -p nvx-ws-ffi; }
 
-# venv_for NAME INTERPRETER: a venv with the test dependencies (and cffi where it is not built in).
-venv_for() {
-    local venv=$1 interpreter=$2
-    [[ -x $venv/bin/python ]] || "$interpreter" -m venv "$venv"
-    if ! "$venv/bin/python" -c "import pytest, cffi, setuptools as s; assert int(s.__version__.split('.')[0]) >= 77" \
-        2>/dev/null; then
-        "$venv/bin/python" -m pip install -q --disable-pip-version-check "${PIP_DEPS[@]}"
-    fi
+venv() {
+    nvx_venv cpy311 >/dev/null
+    "$(nvx_uv)" pip install -q --python "$VENV/bin/python" "${DEPS[@]}"
 }
 
-# run_suite VENV: builds the extension in place for that interpreter and runs pytest (its closing lines printed).
-run_suite() {
-    local venv=$1
-    "$venv/bin/python" cffi_build.py
-    PYTHONPATH=$ROOT/python "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/python 2>&1 | tail -n 12
+# The editable install: python/ on sys.path, python/nvx_ws/_nvx.cpython-311-*.so built by the hook.
+install_editable() {
+    "$(nvx_uv)" pip install -q --python "$VENV/bin/python" --no-deps --no-build-isolation --reinstall-package nvx-ws \
+        -e .
+    (cd /tmp && "$VENV/bin/python" -c "import nvx_ws; print('   nvx_ws', nvx_ws.__version__, 'from', nvx_ws.__file__, \
+'kernel', nvx_ws.implementation())")
+}
+
+# Every Python process started in the venv while COVERAGE_PROCESS_START is set measures itself (pytest's own and
+# the subprocesses the tests start, and autobahn's tests, whose pytest plugin imports nvx_ws before pytest-cov
+# could start): coverage's documented start-up hook, a .pth file; a no-op when the variable is unset.
+coverage_hook() {
+    local site
+    "$VENV/bin/python" -c "import coverage" 2>/dev/null || "$(nvx_uv)" pip install -q --python "$VENV/bin/python" \
+        "coverage>=7.10"
+    site=$("$VENV/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+    echo "import coverage; coverage.process_startup()" >"$site/nvx-coverage-startup.pth"
+    rm -f .coverage .coverage.*
+}
+
+covered() { COVERAGE_PROCESS_START=$ROOT/pyproject.toml "$@"; }
+
+run_pytest() {
+    covered "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/python 2>&1 | tail -n 12
     return "${PIPESTATUS[0]}"
 }
 
-# run_installed VENV: the wheel `pip wheel .` builds, installed into VENV, and the suite against it (no PYTHONPATH).
-run_installed() {
-    local venv=$1
-    rm -rf "$TARGET_DIR/python-wheel"
-    "$venv/bin/python" -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation \
-        -w "$TARGET_DIR/python-wheel" .
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps \
-        "$TARGET_DIR"/python-wheel/nvx_ws-*.whl
-    (cd /tmp && "$ROOT/$venv/bin/python" -c "import nvx_ws, sys; assert 'site-packages' in nvx_ws.__file__; \
-print('installed', nvx_ws.__file__, nvx_ws.implementation())")
-    "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/python 2>&1 | tail -n 2
-    return "${PIPESTATUS[0]}"
+run_autobahn_stock() { covered bash integrations/autobahn/stock_wheel.sh "$VENV/bin/python"; }
+
+run_autobahn_sdist() { bash integrations/autobahn/sdist_build.sh; }
+
+# The combined report: fails under pyproject.toml's fail_under (coverage's exit status 2).
+coverage_report() {
+    "$VENV/bin/python" -m coverage combine -q
+    "$VENV/bin/python" -m coverage report
 }
 
-cpython() {
-    step "cpython 3.11 venv" venv_for .venv-cpy311 "$(pyenv_python 3.11)"
-    step "cpython 3.11 tests (in place)" run_suite .venv-cpy311
-    step "cpython 3.11 tests (wheel installed)" run_installed .venv-cpy311
-}
-
-autobahn() {
-    [[ -x .venv-cpy311/bin/python ]] || venv_for .venv-cpy311 "$(pyenv_python 3.11)"
-    [[ -n $(compgen -G "python/nvx_ws/_nvx.cpython-311-*.so") ]] || .venv-cpy311/bin/python cffi_build.py
-    step "autobahn 26.10.2 stock wheel + nvx_ws.autobahn.install()" bash integrations/autobahn/stock_wheel.sh
-}
-
-autobahn_sdist() {
-    step "autobahn 26.10.2 from its sdist on libnvx" bash integrations/autobahn/sdist_build.sh
-}
-
-cpython312() {
-    step "cpython 3.12 venv" venv_for .venv-cpy312 "$(pyenv_python 3.12)"
-    step "cpython 3.12 tests" run_suite .venv-cpy312
-}
-
-cpython313() {
-    step "cpython 3.13 venv" venv_for .venv-cpy313 "$(pyenv_python 3.13)"
-    step "cpython 3.13 tests" run_suite .venv-cpy313
-}
-
-pypy() {
-    apt_install pypy3 pypy3-dev pypy3-venv
-    step "pypy venv" venv_for .venv-pypy pypy3
-    step "pypy tests" run_suite .venv-pypy
-}
+if [[ $MODE == coverage ]]; then
+    step "autobahn $AUTOBAHN_VERSION sdist (the tests' reference)" fetch_autobahn_sdist "$AUTOBAHN_VERSION" \
+        "$ROOT/$TARGET_DIR"
+    step "coverage start-up hook" coverage_hook
+    step "pytest tests/python (coverage)" run_pytest
+    step "autobahn $AUTOBAHN_VERSION stock wheel + nvx_ws.autobahn.install() (coverage)" run_autobahn_stock
+    step "coverage report" coverage_report
+    exit 0
+fi
 
 step "libnvx (release)" build_libnvx
-step "autobahn $AUTOBAHN_VERSION sdist" fetch_autobahn_sdist "$AUTOBAHN_VERSION" "$ROOT/$TARGET_DIR"
-for py in $PYTHONS; do
-    "$py"
-done
+step "autobahn $AUTOBAHN_VERSION sdist (the tests' reference)" fetch_autobahn_sdist "$AUTOBAHN_VERSION" "$ROOT/$TARGET_DIR"
+step "venv .venvs/cpy311 (uv)" venv
+step "nvx-ws editable install (hatchling, build hook: cargo + extension in place)" install_editable
+step "coverage start-up hook" coverage_hook
+step "pytest tests/python, CPython 3.11 (coverage)" run_pytest
+step "autobahn $AUTOBAHN_VERSION stock wheel + nvx_ws.autobahn.install() (coverage)" run_autobahn_stock
+step "autobahn $AUTOBAHN_VERSION from its sdist on libnvx" run_autobahn_sdist
+step "coverage report (line and branch, floor: pyproject.toml fail_under)" coverage_report

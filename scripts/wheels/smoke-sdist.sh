@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The sdist smoke test: a fresh venv (CPython 3.11, .venv-wheels-sdist), `pip install --no-binary nvx-ws` from the
-# sdist (pip's build isolation fetches setuptools and cffi; the backend runs cargo on the sdist's own Cargo.lock in
+# sdist (pip's build isolation fetches hatchling, setuptools and cffi; the backend runs cargo on the sdist's own Cargo.lock in
 # the unpacked tree: no NVX_LIBDIR, no CARGO_TARGET_DIR, nothing of this checkout), then, from another directory,
 # import, validate, mask and the kernel in use. The pip log is target/wheels/sdist-install.log.
 #
