@@ -287,7 +287,7 @@ coverage-rust:
 # ---------------------------------------------------------------------------------------------------------------
 
 # The wheel a release ships for this platform and venv (manylinux, tested installed, verified) into dist/.
-build venv="":
+build venv="": (create venv)
     #!/usr/bin/env bash
     set -euo pipefail
     source scripts/lib/venvs.sh
@@ -296,12 +296,22 @@ build venv="":
     interpreter=$(nvx_interpreter "$name")
     version=$("$interpreter" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
     case $name in
-        # One abi3 wheel (built with CPython 3.11) serves every CPython >= 3.11: built, then tested under this one.
-        cpy*) NVX_WHEELS=x86_64 NVX_WHEEL_PYTHONS=$version bash scripts/wheels/build.sh ;;
-        pypy*) NVX_WHEELS=pypy NVX_PYPY=$interpreter bash scripts/wheels/build.sh ;;
+        # One abi3 wheel (built with CPython 3.11) serves every CPython >= 3.11.
+        cpy*) kind=abi3-x86_64 ;;
+        # The PyPy 3.11 wheel is built with Debian trixie's PyPy (scripts/roots), the one the matrix tests.
+        pypy311) kind=pp311-x86_64 ;;
+        *) echo "build: no wheel kind for $name (PyPy $version)" >&2; exit 1 ;;
     esac
+    NVX_WHEELS=$kind bash scripts/wheels/build.sh
+    case $kind in
+        abi3-x86_64) wheel=$(ls dist/nvx_ws-*-cp311-abi3-manylinux_*_x86_64.whl) ;;
+        pp311-x86_64) wheel=$(ls dist/nvx_ws-*-pp311-pypy311_pp73-manylinux_*_x86_64.whl) ;;
+    esac
+    # Installed into the venv from dist/ (the platform matrix tests it on every interpreter: bash scripts/ci/matrix.sh).
+    "$(nvx_uv)" pip install -q --python "{{ VENV_DIR }}/$name/bin/python" --reinstall-package nvx-ws "$wheel"
+    echo "installed $wheel into .venvs/$name: kernel $(cd /tmp && {{ VENV_DIR }}/$name/bin/python -c 'import nvx_ws; print(nvx_ws.implementation())')"
 
-# Every wheel buildable here (x86_64 abi3, PyPy, aarch64) and the sdist, each tested and all verified, into dist/.
+# Every artifact buildable here (abi3 and pp311 for x86_64 and aarch64, the sdist), all verified, into dist/.
 build-all:
     bash scripts/wheels/build.sh
 

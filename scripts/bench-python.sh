@@ -6,8 +6,8 @@
 #   .venv-bench       pyenv's CPython 3.11: autobahn==26.10.2 (the stock wheel, with its NVX), wsaccel, websockets,
 #                     aiohttp, cffi, setuptools, matplotlib (the charts); nvx_ws built in place
 #                     (python/nvx_ws/_nvx.*.so).
-#   .venv-bench-pypyXY  the PyPy of $NVX_BENCH_PYPY (default: Debian's pypy3, PyPy 7.3.11 = Python 3.9; apt:
-#                     pypy3 pypy3-dev pypy3-venv), XY its Python version: wsaccel, websockets, aiohttp, autobahn
+#   .venv-bench-pypyXY  the PyPy of $NVX_BENCH_PYPY (default: PyPy 3.11, Debian trixie's 7.3.19, from the root
+#                     scripts/roots/python.sh makes), XY its Python version: wsaccel, websockets, aiohttp, autobahn
 #                     (whatever versions install there; where autobahn 26 does not (it needs Python >= 3.11),
 #                     autobahn's NVX is built from its sdist's own C and CFFI wrappers into
 #                     target/bench-python/autobahn-nvx, and its pure-Python classes come from the sdist,
@@ -17,11 +17,10 @@
 #
 #   bash scripts/bench-python.sh                 # both interpreters
 #   NVX_BENCH_PYTHONS=cpython bash scripts/bench-python.sh
-#   NVX_BENCH_PYPY=/path/to/pypy3.11 bash scripts/bench-python.sh       # another PyPy (e.g. from scripts/roots)
+#   NVX_BENCH_PYPY=/usr/bin/pypy3 bash scripts/bench-python.sh       # another PyPy (Debian 12's: 7.3.11, Python 3.9)
 #   NVX_BENCH_ARGS=--quick bash scripts/bench-python.sh     # the smoke run (seconds), e.g. to try the setup
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/lib/apt.sh    # apt_install
 source scripts/lib/python.sh # pyenv_python, fetch_autobahn_sdist
 
 ROOT=$PWD
@@ -81,10 +80,7 @@ build_autobahn_nvx() {
 
 pypy() {
     local venv tag
-    if [[ -z $PYPY ]]; then
-        apt_install pypy3 pypy3-dev pypy3-venv
-        PYPY=pypy3
-    fi
+    [[ -n $PYPY ]] || PYPY=$(bash scripts/roots/python.sh pypy311)
     tag=$("$PYPY" -c "import sys; assert sys.implementation.name == 'pypy', sys.version; print('%d%d' % sys.version_info[:2])")
     venv=.venv-bench-pypy$tag
     [[ -x $venv/bin/python ]] || "$PYPY" -m venv "$venv"
