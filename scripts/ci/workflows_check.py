@@ -32,7 +32,8 @@ PLATFORMS = {"ubuntu": "linux", "macos": "macos", "windows": "windows"}
 spec = importlib.util.spec_from_file_location(
     "release_dist", os.path.join(ROOT, ".github", "scripts", "release_dist.py")
 )
-assert spec and spec.loader
+if spec is None or spec.loader is None:
+    raise SystemExit("workflows_check: cannot load .github/scripts/release_dist.py")
 release_dist = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(release_dist)
 
