@@ -219,9 +219,10 @@ def say(text):
 
 
 def pyenv_python(version):
-    pyenv = shutil.which("pyenv")
+    pyenv, root = shutil.which("pyenv"), ""
     try:
-        root = subprocess.run([pyenv, "root"], capture_output=True, text=True, check=True).stdout.strip() if pyenv else ""
+        if pyenv:
+            root = subprocess.run([pyenv, "root"], capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         root = ""
     found = sorted(
