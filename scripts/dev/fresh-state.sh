@@ -61,7 +61,16 @@ if [[ -s $APT_INSTALLED_LIST ]]; then
     as_root rm -f "$APT_INSTALLED_LIST"
 fi
 for arch in $(dpkg --print-foreign-architectures); do
-    # dpkg refuses while packages of that architecture remain: those are reported, not forced out.
+    # A fresh machine has no foreign architecture: its packages left behind (libc6:arm64 and the like, which apt's
+    # autoremove keeps) go too. dpkg refuses to remove the architecture while some remain: those are reported.
+    mapfile -t left < <(dpkg-query -W -f '${db:Status-Abbrev} ${Package}:${Architecture}\n' "*:$arch" 2>/dev/null |
+        awk '$1 ~ /^.i/ {print $2}')
+    if ((${#left[@]})); then
+        echo "apt: purging the $arch packages ${left[*]}"
+        # libc6:<arch> counts as essential to apt; the host's own libc6 is not among these.
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTIONS[@]}" purge -y -qq --allow-remove-essential \
+            "${left[@]}" >/dev/null
+    fi
     if as_root dpkg --remove-architecture "$arch" 2>/dev/null; then
         echo "dpkg: removed foreign architecture $arch"
     else
