@@ -10,17 +10,31 @@ export CARGO_TERM_COLOR=never
 ALL_STAGES="fmt clippy doc docs no-std test benches package aarch64 i686 s390x c-abi python wheels matrix conformance asan fuzz workflows"
 STAGES="${NVX_STAGES:-$ALL_STAGES}"
 
-declare -a SUMMARY=()
+declare -a SUMMARY=() FAILED=()
+# Runs one stage in a subshell with errexit (a command that fails ends the stage), records its time and result and
+# goes on: a failing stage does not hide the others' results. The run fails at the end if any stage failed.
 run_stage() {
-    local name=$1
+    local name=$1 rc
     shift
     echo
     echo "=== stage: $name ==="
     local start=$SECONDS
-    "$@"
+    set +e
+    (
+        set -e
+        "$@"
+    )
+    rc=$?
+    set -e
     local took=$((SECONDS - start))
-    SUMMARY+=("$(printf '%-10s %5d s' "$name" "$took")")
-    echo "=== stage $name: ok in ${took} s ==="
+    if ((rc == 0)); then
+        SUMMARY+=("$(printf '%-11s %5d s' "$name" "$took")")
+        echo "=== stage $name: ok in ${took} s ==="
+    else
+        SUMMARY+=("$(printf '%-11s %5d s  FAILED (exit %d)' "$name" "$took" "$rc")")
+        FAILED+=("$name")
+        echo "=== stage $name: FAILED (exit $rc) in ${took} s ==="
+    fi
 }
 
 stage_fmt() {
@@ -91,4 +105,9 @@ done
 echo
 echo "=== stage timings ==="
 printf '%s\n' "${SUMMARY[@]}"
-printf '%-10s %5d s\n' total $((SECONDS - total_start))
+printf '%-11s %5d s\n' total $((SECONDS - total_start))
+if ((${#FAILED[@]})); then
+    echo "FAILED stages: ${FAILED[*]}"
+    exit 1
+fi
+echo "all stages passed"
