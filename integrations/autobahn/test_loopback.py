@@ -143,4 +143,6 @@ def test_invalid_text_closes_with_1007(payload, fragment, calls):
         return code
 
     assert asyncio.run(run()) == 1007
-    assert calls["validate"] >= 2
+    # The invalid message reached libnvx's validator ("fine", a short ASCII chunk on a clean state, is answered by
+    # nvx_ws.Utf8Validator without a C call).
+    assert calls["validate"] >= 1

@@ -104,12 +104,21 @@ pub(crate) unsafe fn mask<V: Vector>(src: *const u8, dst: *mut u8, len: usize, k
         // length a multiple of the vector, every byte is loaded and stored once, as by a plain loop.)
         let mut i = (lanes - (dst as usize) % lanes) % lanes;
         let last_at = len - lanes;
-        let first = (i > 0).then(|| V::load(src).xor(V::splat_u32(key)));
-        let last = (!(len - i).is_multiple_of(lanes))
-            .then(|| V::load(src.add(last_at)).xor(V::splat_u32(rotate_key(key, last_at))));
+        // (No closures here: a closure does not get the kernel's target features, and one that is not inlined calls
+        // each intrinsic out of line, outside the run-time-dispatched code; verify.py's instruction-set check of the
+        // wheels found exactly that.)
+        let first = if i > 0 { Some(V::load(src).xor(V::splat_u32(key))) } else { None };
+        let last = if (len - i).is_multiple_of(lanes) {
+            None
+        } else {
+            Some(V::load(src.add(last_at)).xor(V::splat_u32(rotate_key(key, last_at))))
+        };
         let k = V::splat_u32(rotate_key(key, i));
         while i + UNROLL * lanes <= len {
-            let v: [V; UNROLL] = core::array::from_fn(|j| V::load(src.add(i + j * lanes)));
+            let mut v = [k; UNROLL];
+            for (j, v) in v.iter_mut().enumerate() {
+                *v = V::load(src.add(i + j * lanes));
+            }
             for (j, v) in v.into_iter().enumerate() {
                 v.xor(k).store(dst.add(i + j * lanes));
             }
