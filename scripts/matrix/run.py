@@ -138,13 +138,6 @@ ROWS = [
         probe="pp311-x86_64",
         seconds=10,
         known={
-            "tests": Known(
-                r"test_held_buffer_cannot_be_resized|test_buffer_resized_by_another_thread_during_calls",
-                "PyPy 8.0 locks a bytearray against resizing while a memoryview of it exists, as CPython does and "
-                "PyPy 7.3 did not; three tests expect PyPy 7.3's behaviour (nvx_ws._buffers.COPY_MUTABLE, which "
-                "copies such buffers on PyPy: memory-safe either way)",
-                outside_nvx=False,
-            ),
             "autobahn-install": Known(
                 r"cryptography\S* has no usable wheels",
                 "autobahn needs cryptography >= 50, which has no wheel for PyPy 8.0 (pypy311_pp80); built from its "
