@@ -44,7 +44,7 @@ def _exports_lock() -> bool:
         return True
     finally:
         ffi.release(p)
-    return False
+    return False  # PyPy only (7.3)
 
 
 _EXPORTS_LOCK = _exports_lock()
@@ -68,7 +68,7 @@ def readable(data: Buffer) -> tuple[Any, int]:
     if type(data) is bytearray and not COPY_MUTABLE:
         return _from_buffer(data), len(data)
     view = _view(data)
-    if COPY_MUTABLE and (LINGERING_LOCKS or _other_threads()):
+    if COPY_MUTABLE and (LINGERING_LOCKS or _other_threads()):  # PyPy only
         copy = view.tobytes()
         view.release()
         return copy, len(copy)
@@ -84,7 +84,7 @@ def writable(data: Buffer) -> tuple[Any, int, Optional[memoryview]]:
     if view.readonly:
         view.release()
         raise TypeError("a writable bytes-like object is required, not %r" % type(data).__name__)
-    if COPY_MUTABLE:
+    if COPY_MUTABLE:  # PyPy only
         return _from_buffer(bytearray(view)), view.nbytes, view
     return _from_buffer(view, require_writable=True), view.nbytes, None
 
@@ -92,7 +92,7 @@ def writable(data: Buffer) -> tuple[Any, int, Optional[memoryview]]:
 def inplace(data: Buffer) -> tuple[Any, int, Optional[memoryview]]:
     """As ``writable``, but on PyPy with no other Python thread the buffer itself, not a copy (see the module
     docs); ``write_back`` after the call all the same."""
-    if COPY_MUTABLE and not LINGERING_LOCKS and not _other_threads():
+    if COPY_MUTABLE and not LINGERING_LOCKS and not _other_threads():  # PyPy only
         view = _view(data)
         if view.readonly:
             raise TypeError("a writable bytes-like object is required, not %r" % type(data).__name__)
@@ -102,7 +102,7 @@ def inplace(data: Buffer) -> tuple[Any, int, Optional[memoryview]]:
 
 def write_back(pointer: Any, view: Optional[memoryview]) -> None:
     """Copies the result of an in-place call from the private copy ``pointer`` into ``view`` (PyPy only)."""
-    if view is not None:
+    if view is not None:  # PyPy only
         try:
             with view.cast("B") as flat:
                 flat[:] = ffi.buffer(pointer)

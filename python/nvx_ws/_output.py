@@ -39,7 +39,7 @@ _pool: list = []
 def take(n):
     """An uncleared ``uint8_t[]`` of at least ``n`` bytes, this caller's alone until ``give``; write into it, then
     ``result(buf, n)``."""
-    if n > POOL_MAX_BYTES:
+    if n > POOL_MAX_BYTES:  # PyPy only (CPython takes 0 or 1 byte here)
         return _new_uncleared("uint8_t[]", n)
     pool = _pool
     while pool:

@@ -68,7 +68,7 @@ def unmask_validate_inplace(buf: Buffer, key: Key, phase: int = 0) -> int:
         key = _key(key)
     phase &= 3
     status = _unmask_validate(p, n, key, phase, _NULL, _NULL, _NULL)
-    if view is not None:
+    if view is not None:  # PyPy only
         _write_back(p, view)
     if status:
         raise error_of(p, n)

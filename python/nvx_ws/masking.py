@@ -77,7 +77,7 @@ def mask_inplace(buf: Buffer, key: Key, phase: int = 0) -> int:
     if type(key) is not bytes or len(key) != 4:
         key = _key(key)
     after = _mask(p, n, key, phase & 3)
-    if view is not None:
+    if view is not None:  # PyPy only
         _write_back(p, view)
     return after
 
@@ -142,7 +142,7 @@ class XorMaskerSimple:
             _mask_to(src, n, self._key, ptr & 3, out, n)
             return out
 
-    else:
+    else:  # PyPy only
 
         def process(self, data: Buffer) -> bytes:
             """``data`` masked from the current position, as new ``bytes``; advances the position."""
