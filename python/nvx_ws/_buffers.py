@@ -33,7 +33,6 @@ from typing import Any, Iterable, Optional, Union
 from ._nvx import ffi
 
 
-
 def _exports_lock() -> bool:
     """Whether an export held by ``ffi.from_buffer`` locks a ``bytearray`` against resizing (CPython, PyPy 8.0)."""
     ba = bytearray(1)
