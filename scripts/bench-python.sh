@@ -83,7 +83,8 @@ pypy() {
     [[ -n $PYPY ]] || PYPY=$(bash scripts/roots/python.sh pypy311)
     tag=$("$PYPY" -c "import sys; assert sys.implementation.name == 'pypy', sys.version; print('%d%d' % sys.version_info[:2])")
     venv=.venv-bench-pypy$tag
-    [[ -x $venv/bin/python ]] || "$PYPY" -m venv "$venv"
+    # uv makes the venv (with pip seeded): a PyPy from the roots has no ensurepip (Debian's pypy3-venv is not there).
+    [[ -x $venv/bin/python ]] || "$(uv_path)" venv -q --seed --python "$PYPY" "$venv"
     if ! "$venv/bin/python" -c "import wsaccel, websockets, aiohttp, setuptools as s
 assert int(s.__version__.split('.')[0]) >= 77" 2>/dev/null; then
         # One by one: a peer that does not install on PyPy is reported missing by the benchmark, not fatal here.
