@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The Rust benchmark, start to finish: runs benches/throughput.rs (every group; about 25 minutes on a 2-vCPU VM),
-# writes its results and the machine's description to benches/results/, regenerates the tables in
+# The Rust benchmark, start to finish: runs benches/throughput.rs (every group; 138 s on an idle 2-vCPU VM, far longer
+# on a busy one), writes its results and the machine's description to benches/results/, regenerates the tables in
 # benches/RESULTS.md (benches/summarize.py) and the charts in benches/charts/ (benches/plot.py; matplotlib, pinned,
 # installed from PyPI into target/bench-venv).
 #
