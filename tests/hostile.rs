@@ -124,6 +124,55 @@ fn rejected_validator_ignores_everything_after() {
     }
 }
 
+/// An anonymous mapping, unmapped on drop (the tests above 4 GiB, 64- and 32-bit).
+#[cfg(target_os = "linux")]
+struct Mapping {
+    base: *mut u8,
+    len: usize,
+}
+
+#[cfg(target_os = "linux")]
+impl Mapping {
+    /// `len` bytes of `MAP_NORESERVE` private anonymous memory: zeros, no memory until written.
+    fn sparse(len: usize) -> Self {
+        // SAFETY: a fresh anonymous mapping; the result is checked.
+        let base = unsafe {
+            libc::mmap(
+                core::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        assert_ne!(base, libc::MAP_FAILED, "mmap of {len} bytes (NORESERVE)");
+        // Where transparent huge pages are enabled on request, a read fault then maps the huge zero page: 2048
+        // faults for 4 GiB instead of a million (best effort: the test is only slower without it).
+        // SAFETY: advice about the mapping just made.
+        unsafe { libc::madvise(base, len, libc::MADV_HUGEPAGE) };
+        Self { base: base.cast(), len }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: `len` mapped, readable bytes owned by `self`.
+        unsafe { core::slice::from_raw_parts(self.base, self.len) }
+    }
+
+    fn bytes_mut(&mut self) -> &mut [u8] {
+        // SAFETY: `len` mapped, writable bytes owned by `self` and borrowed mutably.
+        unsafe { core::slice::from_raw_parts_mut(self.base, self.len) }
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Mapping {
+    fn drop(&mut self) {
+        // SAFETY: unmapping exactly what this mapping covers.
+        unsafe { libc::munmap(self.base.cast(), self.len) };
+    }
+}
+
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
 mod beyond_4_gib {
     use super::*;
@@ -131,34 +180,7 @@ mod beyond_4_gib {
     const GIB: usize = 1 << 30;
     const FOUR_GIB: usize = 1 << 32;
 
-    /// An anonymous mapping, unmapped on drop.
-    struct Mapping {
-        base: *mut u8,
-        len: usize,
-    }
-
     impl Mapping {
-        /// `len` bytes of `MAP_NORESERVE` private anonymous memory: zeros, no memory until written.
-        fn sparse(len: usize) -> Self {
-            // SAFETY: a fresh anonymous mapping; the result is checked.
-            let base = unsafe {
-                libc::mmap(
-                    core::ptr::null_mut(),
-                    len,
-                    libc::PROT_READ | libc::PROT_WRITE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                    -1,
-                    0,
-                )
-            };
-            assert_ne!(base, libc::MAP_FAILED, "mmap of {len} bytes (NORESERVE)");
-            // Where transparent huge pages are enabled on request, a read fault then maps the huge zero page: 2048
-            // faults for 4 GiB instead of a million (best effort: the test is only slower without it).
-            // SAFETY: advice about the mapping just made.
-            unsafe { libc::madvise(base, len, libc::MADV_HUGEPAGE) };
-            Self { base: base.cast(), len }
-        }
-
         /// `windows` copies of one `window`-byte memfd, back to back: `windows * window` bytes of addresses, `window`
         /// bytes of memory. Byte `i` and byte `i + k * window` are the same byte.
         fn aliased(window: usize, windows: usize) -> Self {
@@ -185,23 +207,6 @@ mod beyond_4_gib {
                 libc::close(fd);
             }
             reserved
-        }
-
-        fn bytes(&self) -> &[u8] {
-            // SAFETY: `len` mapped, readable bytes owned by `self`.
-            unsafe { core::slice::from_raw_parts(self.base, self.len) }
-        }
-
-        fn bytes_mut(&mut self) -> &mut [u8] {
-            // SAFETY: `len` mapped, writable bytes owned by `self` and borrowed mutably.
-            unsafe { core::slice::from_raw_parts_mut(self.base, self.len) }
-        }
-    }
-
-    impl Drop for Mapping {
-        fn drop(&mut self) {
-            // SAFETY: unmapping exactly what this mapping covers.
-            unsafe { libc::munmap(self.base.cast(), self.len) };
         }
     }
 
@@ -297,47 +302,6 @@ mod beyond_4_gib_on_32_bit {
 
     const MAX: usize = usize::MAX;
 
-    /// `len` bytes of `MAP_NORESERVE` private anonymous memory (zeros), unmapped on drop.
-    struct Zeros {
-        base: *mut u8,
-        len: usize,
-    }
-
-    impl Zeros {
-        fn new(len: usize) -> Self {
-            // SAFETY: a fresh anonymous mapping; the result is checked.
-            let base = unsafe {
-                libc::mmap(
-                    core::ptr::null_mut(),
-                    len,
-                    libc::PROT_READ | libc::PROT_WRITE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                    -1,
-                    0,
-                )
-            };
-            assert_ne!(base, libc::MAP_FAILED, "mmap of {len} bytes (NORESERVE)");
-            Self { base: base.cast(), len }
-        }
-
-        fn bytes(&self) -> &[u8] {
-            // SAFETY: `len` mapped, readable bytes owned by `self`.
-            unsafe { core::slice::from_raw_parts(self.base, self.len) }
-        }
-
-        fn bytes_mut(&mut self) -> &mut [u8] {
-            // SAFETY: `len` mapped, writable bytes owned by `self` and borrowed mutably.
-            unsafe { core::slice::from_raw_parts_mut(self.base, self.len) }
-        }
-    }
-
-    impl Drop for Zeros {
-        fn drop(&mut self) {
-            // SAFETY: unmapping exactly what this mapping covers.
-            unsafe { libc::munmap(self.base.cast(), self.len) };
-        }
-    }
-
     fn quad(s: nvx_ws::utf8::Status) -> (bool, bool, usize, usize) {
         (s.valid, s.ends_on_codepoint, s.current_index, s.total_index)
     }
@@ -345,7 +309,7 @@ mod beyond_4_gib_on_32_bit {
     #[test]
     fn validator_counts_saturate_past_4_gib() {
         const WINDOW: usize = 256 << 20;
-        let zeros = Zeros::new(WINDOW);
+        let zeros = Mapping::sparse(WINDOW);
         let window = zeros.bytes();
         for implementation in common::implementations() {
             let mut v = Utf8Validator::with_implementation(implementation).expect("available");
@@ -386,7 +350,7 @@ mod beyond_4_gib_on_32_bit {
     fn masker_position_wraps_at_2_pow_32_with_the_right_phase() {
         const WINDOW: usize = 16 << 20;
         const WINDOWS: usize = 257; // 4 GiB + 16 MiB in all
-        let mut zeros = Zeros::new(WINDOW);
+        let mut zeros = Mapping::sparse(WINDOW);
         let plain: Vec<u8> = (0..WINDOW).map(|i| (i.wrapping_mul(2_654_435_761) >> 7).to_le_bytes()[0]).collect();
         for implementation in common::implementations() {
             zeros.bytes_mut().copy_from_slice(&plain);

@@ -50,11 +50,8 @@ SDIST = re.compile(r"^nvx_ws-([^-]+)\.tar\.gz$")
 
 
 def sha256(path):
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def read_checksums(path):
