@@ -327,11 +327,15 @@ proptest! {
 /// block sizes: `mask_to` and in-place `mask` against the reference.
 #[test]
 fn mask_every_alignment_pair() {
-    const LENGTHS: [usize; 12] = [0, 1, 3, 7, 8, 15, 17, 31, 33, 64, 129, 300];
+    // Around every branch of every kernel: words, one vector, two and four vectors (no loop), the loop with its
+    // first vector and last four (16, 32 and 64 lanes).
+    const LENGTHS: [usize; 24] =
+        [0, 1, 3, 7, 8, 15, 17, 31, 33, 63, 64, 65, 127, 128, 129, 191, 255, 256, 257, 300, 511, 512, 513, 1025];
+    const MAX: usize = 1025;
     let all = kernels();
     let mut rng = SplitMix(7);
-    let mut src_storage = vec![0u8; 300 + 128];
-    let mut dst_storage = vec![0u8; 300 + 128];
+    let mut src_storage = vec![0u8; MAX + 128];
+    let mut dst_storage = vec![0u8; MAX + 128];
     let src_base = (64 - src_storage.as_ptr() as usize % 64) % 64;
     let dst_base = (64 - dst_storage.as_ptr() as usize % 64) % 64;
     for n in LENGTHS {

@@ -5,10 +5,11 @@
 //! mask of any stretch that starts at a multiple of four bytes from there.
 //!
 //! Every kernel works in place (`src == dst`) or out of place (non-overlapping buffers) with one rule that makes
-//! both safe: a region is read before anything overlapping it is written. The first and last vector of the buffer
-//! are loaded up front and stored last (where the aligned loop does not reach them), so the main loop can start at
-//! an aligned destination address and the length need not be a multiple of the vector width, without a byte loop
-//! at either end and without masking any byte twice.
+//! both safe: a region is read before anything overlapping it is written. Up to four vectors a buffer is masked
+//! with no loop (the first and last one or two vectors, loaded before any is stored); above that, the first vector
+//! and the last four are loaded up front and stored last, so the main loop can start at an aligned destination
+//! address and the length need not be a multiple of the vector width, without a byte loop at either end. Where
+//! those vectors overlap the loop, they store the same bytes it did (computed from the original bytes).
 
 use super::vector::Vector;
 
@@ -82,6 +83,40 @@ unsafe fn write_u32(p: *mut u8, v: u32) {
 /// Vectors per iteration of the main loop.
 const UNROLL: usize = 4;
 
+/// Masks `lanes <= len <= UNROLL * lanes` bytes with no loop and no alignment: the first and the last one or two
+/// vectors, overlapping when `len` is not a multiple of the vector. At these sizes the fixed cost of a call is most
+/// of its time (64 bytes are one load, one XOR and one store).
+///
+/// # Safety
+/// As for [`mask`], and `V::LANES <= len <= UNROLL * V::LANES`.
+#[inline(always)]
+unsafe fn mask_short<V: Vector>(src: *const u8, dst: *mut u8, len: usize, key: u32) {
+    let lanes = V::LANES;
+    let k = V::splat_u32(key);
+    // A vector that ends at `len` starts a multiple of four bytes before `len`: they all take this key.
+    let k_end = V::splat_u32(rotate_key(key, len));
+    // SAFETY (whole body): loads of `src + i .. src + i + LANES` and stores of `dst + i .. dst + i + LANES` with
+    // `0 <= i <= len - LANES` (the branch bounds `len` from below); every load precedes every store, so in place
+    // only original bytes are read, and overlapping stores store equal bytes.
+    unsafe {
+        if len <= 2 * lanes {
+            let first = V::load(src).xor(k);
+            let last = V::load(src.add(len - lanes)).xor(k_end);
+            first.store(dst);
+            last.store(dst.add(len - lanes));
+        } else {
+            let v0 = V::load(src).xor(k);
+            let v1 = V::load(src.add(lanes)).xor(k);
+            let v2 = V::load(src.add(len - 2 * lanes)).xor(k_end);
+            let v3 = V::load(src.add(len - lanes)).xor(k_end);
+            v0.store(dst);
+            v1.store(dst.add(lanes));
+            v2.store(dst.add(len - 2 * lanes));
+            v3.store(dst.add(len - lanes));
+        }
+    }
+}
+
 /// Masks `len` bytes from `src` into `dst` (which may be `src`).
 ///
 /// # Safety
@@ -95,44 +130,42 @@ pub(crate) unsafe fn mask<V: Vector>(src: *const u8, dst: *mut u8, len: usize, k
         unsafe { mask_words(src, dst, len, key) };
         return;
     }
+    if len <= UNROLL * lanes {
+        // SAFETY: forwarded from the caller; `lanes <= len <= UNROLL * lanes`.
+        unsafe { mask_short::<V>(src, dst, len, key) };
+        return;
+    }
     // SAFETY (whole body): all loads are of `src + i .. src + i + LANES` and all stores of `dst + i .. dst + i +
-    // LANES` with `i + LANES <= len`; each region is loaded before any overlapping store (first and last up front,
-    // the loop in ascending disjoint steps), so in-place masking sees only original bytes.
+    // LANES` with `i + LANES <= len`; each region is loaded before any overlapping store (the first vector and the
+    // last `UNROLL` up front, the loop in ascending disjoint steps), so in-place masking sees only original bytes.
     unsafe {
-        // The first and last vectors are needed only where the aligned loop does not reach: before the first aligned
-        // destination address, and after the last whole vector from there. (When the destination is aligned and the
-        // length a multiple of the vector, every byte is loaded and stored once, as by a plain loop.)
+        // The loop starts at the first aligned destination address; the first vector covers the bytes before it
+        // (only when there are any), and the last `UNROLL` vectors, loaded up front and stored last, cover the
+        // end, so the loop runs while a whole step starts before them, with one exit and no partial step. When
+        // the destination is aligned and the length a multiple of the vector, every byte is stored once.
         let mut i = (lanes - (dst as usize) % lanes) % lanes;
-        let last_at = len - lanes;
         // (No closures here: a closure does not get the kernel's target features, and one that is not inlined calls
         // each intrinsic out of line, outside the run-time-dispatched code; verify.py's instruction-set check of the
         // wheels found exactly that.)
         let first = if i > 0 { Some(V::load(src).xor(V::splat_u32(key))) } else { None };
-        let last = if (len - i).is_multiple_of(lanes) {
-            None
-        } else {
-            Some(V::load(src.add(last_at)).xor(V::splat_u32(rotate_key(key, last_at))))
-        };
+        let tail_at = len - UNROLL * lanes;
+        let k_end = V::splat_u32(rotate_key(key, len));
+        let mut tail = [k_end; UNROLL];
+        for (j, t) in tail.iter_mut().enumerate() {
+            *t = V::load(src.add(tail_at + j * lanes)).xor(k_end);
+        }
         let k = V::splat_u32(rotate_key(key, i));
-        while i + UNROLL * lanes <= len {
-            let mut v = [k; UNROLL];
-            for (j, v) in v.iter_mut().enumerate() {
-                *v = V::load(src.add(i + j * lanes));
-            }
-            for (j, v) in v.into_iter().enumerate() {
-                v.xor(k).store(dst.add(i + j * lanes));
+        while i < tail_at {
+            for j in 0..UNROLL {
+                V::load(src.add(i + j * lanes)).xor(k).store(dst.add(i + j * lanes));
             }
             i += UNROLL * lanes;
-        }
-        while i + lanes <= len {
-            V::load(src.add(i)).xor(k).store(dst.add(i));
-            i += lanes;
         }
         if let Some(first) = first {
             first.store(dst);
         }
-        if let Some(last) = last {
-            last.store(dst.add(last_at));
+        for (j, t) in tail.into_iter().enumerate() {
+            t.store(dst.add(tail_at + j * lanes));
         }
     }
 }
