@@ -156,6 +156,13 @@ pub(crate) unsafe fn mask<V: Vector>(src: *const u8, dst: *mut u8, len: usize, k
         }
         let k = V::splat_u32(rotate_key(key, i));
         while i < tail_at {
+            // Every cache line of the step, a few kilobytes ahead (measured: 64 MiB in place 1.15-1.2x the plain
+            // loop, the same elsewhere).
+            let mut line = 0;
+            while line < UNROLL * lanes {
+                super::utf8::prefetch_ahead(src, i + line, len);
+                line += 64;
+            }
             for j in 0..UNROLL {
                 V::load(src.add(i + j * lanes)).xor(k).store(dst.add(i + j * lanes));
             }
