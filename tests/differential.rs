@@ -364,3 +364,48 @@ fn mask_every_alignment_pair() {
         }
     }
 }
+
+/// The kernels prefetch a few kilobytes ahead of their loops while that stays inside the input, and leave the last
+/// few kilobytes (and all of a shorter input) to a second loop without: an ASCII run with one bad byte (or one
+/// character) at every position around where the first loop hands over to the second, validated one-shot and
+/// fused, and masked, at two alignments, against std and the scalar reference.
+#[test]
+fn loops_hand_over_exactly_where_the_prefetching_stops() {
+    const N: usize = 9 * 1024 + 3;
+    let all = kernels();
+    let key = [0x37, 0xfa, 0x21, 0x3d];
+    let base = vec![b'a'; N];
+    // The first loop stops somewhere in the last 4 KiB + 512 bytes: every position from 5 KiB before the end.
+    for at in (N - 5 * 1024)..N {
+        for (bad, label) in [(&[0xFFu8][..], "invalid byte"), ("é".as_bytes(), "two-byte character")] {
+            let mut input = base.clone();
+            let end = (at + bad.len()).min(N);
+            input[at..end].copy_from_slice(&bad[..end - at]);
+            let expected = std_verdict(&input);
+            for offset in [0, 1] {
+                let (storage, range) = place(&input, offset);
+                let placed = &storage[range];
+                for k in &all {
+                    assert_eq!(verdict(k.validate_utf8(placed)), expected, "{k:?} {label} at {at}, offset {offset}");
+                }
+                let masked = reference_mask(&input, key, 1);
+                let (mut buf, range) = place(&masked, offset);
+                for k in &all {
+                    let mut frame = buf[range.clone()].to_vec();
+                    let (_, result) = k.unmask_validate(&mut frame, key, 1);
+                    assert_eq!(verdict(result), expected, "{k:?} fused: {label} at {at}, offset {offset}");
+                    assert!(frame == input, "{k:?} fused: unmasked bytes, {label} at {at}");
+                }
+                if at % 61 == 0 {
+                    // Masking does not look at the bytes: a sample of positions is plenty.
+                    for k in &all {
+                        let region = &mut buf[range.clone()];
+                        region.copy_from_slice(&masked);
+                        k.mask(region, key, 1);
+                        assert!(*region == input[..], "{k:?} mask, offset {offset}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -10,9 +10,7 @@
 //! [`validate`](super::utf8::validate).
 
 use super::mask::rotate_key;
-use super::utf8::{
-    BLOCK, Tables, any_high_bit, exact_error, load_partial_block, prefetch_ahead, scan_partial_block, validate,
-};
+use super::utf8::{BLOCK, Tables, any_high_bit, exact_error, load_partial_block, scan_partial_block, validate};
 use super::vector::Utf8Vector;
 use crate::utf8::Utf8Error;
 
@@ -62,7 +60,7 @@ pub(crate) unsafe fn unmask_validate<V: Utf8Vector, const N: usize>(
     let mut pending = first;
     let mut pos = BLOCK;
     while !failed && pos + BLOCK <= len {
-        prefetch_ahead(src, pos, len);
+        super::prefetch_ahead(src, pos, len);
         let vectors = unmask(pos);
         if any_high_bit(&vectors) {
             let err = if V::PREV_FROM_MEMORY {

@@ -12,6 +12,7 @@
 //! those vectors overlap the loop, they store the same bytes it did (computed from the original bytes).
 
 use super::vector::Vector;
+use super::{PREFETCH_AHEAD, PREFETCH_FROM, prefetch_lines};
 
 /// `key` (the pattern for offset 0) rotated to the pattern for `offset`.
 #[inline(always)]
@@ -117,6 +118,18 @@ unsafe fn mask_short<V: Vector>(src: *const u8, dst: *mut u8, len: usize, key: u
     }
 }
 
+/// One step of the main loop: `UNROLL` vectors at `i`, each loaded, XORed with `k` and stored.
+///
+/// # Safety
+/// As for [`mask`], and `i + UNROLL * V::LANES <= len`.
+#[inline(always)]
+unsafe fn mask_step<V: Vector>(src: *const u8, dst: *mut u8, i: usize, k: V) {
+    for j in 0..UNROLL {
+        // SAFETY: within `i .. i + UNROLL * LANES`, which the caller keeps within the buffers.
+        unsafe { V::load(src.add(i + j * V::LANES)).xor(k).store(dst.add(i + j * V::LANES)) };
+    }
+}
+
 /// Masks `len` bytes from `src` into `dst` (which may be `src`).
 ///
 /// # Safety
@@ -155,17 +168,17 @@ pub(crate) unsafe fn mask<V: Vector>(src: *const u8, dst: *mut u8, len: usize, k
             *t = V::load(src.add(tail_at + j * lanes)).xor(k_end);
         }
         let k = V::splat_u32(rotate_key(key, i));
+        // In a buffer of `PREFETCH_FROM` bytes or more, each step asks for its lines a few kilobytes ahead, except in
+        // the last few kilobytes, so no step pays a bounds check for it.
+        while len >= PREFETCH_FROM && i + UNROLL * lanes + PREFETCH_AHEAD <= tail_at {
+            // (The prefetched lines end before `tail_at`; the step is within `len` as below.)
+            prefetch_lines(src.add(i + PREFETCH_AHEAD), UNROLL * lanes);
+            mask_step::<V>(src, dst, i, k);
+            i += UNROLL * lanes;
+        }
         while i < tail_at {
-            // Every cache line of the step, a few kilobytes ahead (measured: 64 MiB in place 1.15-1.2x the plain
-            // loop, the same elsewhere).
-            let mut line = 0;
-            while line < UNROLL * lanes {
-                super::utf8::prefetch_ahead(src, i + line, len);
-                line += 64;
-            }
-            for j in 0..UNROLL {
-                V::load(src.add(i + j * lanes)).xor(k).store(dst.add(i + j * lanes));
-            }
+            // (`i < tail_at = len - UNROLL * lanes`.)
+            mask_step::<V>(src, dst, i, k);
             i += UNROLL * lanes;
         }
         if let Some(first) = first {

@@ -27,6 +27,7 @@
 //!   off there, as more bytes may follow.
 
 use super::vector::{Utf8Vector, Vector};
+use super::{PREFETCH_AHEAD, PREFETCH_FROM, prefetch_lines};
 use crate::utf8::{Utf8Error, scalar};
 
 /// Bytes validated per step of the main loop; errors are checked once per block.
@@ -327,26 +328,6 @@ const ALIGN_FROM: usize = 8 * BLOCK;
 /// As [`ALIGN_FROM`], for a chunk that continues a message: there the extra partial block weighs on every chunk, and
 /// 1 KiB chunks streamed from 256 KiB of text were as fast or faster unaligned (AVX-512, 2026-11-29: mixed text 15.0
 /// against 12.2 GB/s, CJK 16.4 against 16.6, ASCII 67 against 68, interleaved, fastest rounds).
-/// How far ahead of the block being validated a long input is prefetched (see [`prefetch_ahead`]).
-pub(crate) const PREFETCH_AHEAD: usize = 4096;
-
-/// Asks for the cache line `PREFETCH_AHEAD` bytes after `ptr + pos` when that is still inside the `n` bytes at
-/// `ptr` (a hint: nothing is read, and nothing outside the input is named). The classification of a non-ASCII block
-/// costs enough µops that the out-of-order window covers only about a kilobyte of input, and the hardware
-/// prefetchers alone did not keep up either: from 16 MiB on, validation of non-ASCII text waited on memory.
-/// x86_64 only (`prefetcht0`, SSE, in every x86_64 kernel); elsewhere nothing.
-#[inline(always)]
-pub(crate) fn prefetch_ahead(ptr: *const u8, pos: usize, n: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if pos + PREFETCH_AHEAD < n {
-        use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        // SAFETY: a prefetch has no effect on memory or on the program's results; the address is inside the input.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(ptr.add(pos + PREFETCH_AHEAD).cast()) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (ptr, pos, n);
-}
-
 const STREAM_ALIGN_FROM: usize = 64 * BLOCK;
 
 /// Inputs up to this length are checked for ASCII inline by [`is_short_ascii`] before a kernel is called.
@@ -445,6 +426,19 @@ unsafe fn scan<V: Utf8Vector, const N: usize, const STREAM: bool>(input: &[u8], 
         let vectors: [V; N] = unsafe { load_partial_block::<V, N>(ptr, n, false) };
         return scan_partial_block::<V, N, STREAM>(&t, &vectors, n, before, before_incomplete).map_err(|()| 0);
     }
+    // Up to a kilobyte of ASCII (chat lines, JSON events, most stream chunks), after a code point boundary: valid,
+    // whatever came before. One test of a fixed number of block loads, with no loop and no alignment work; text whose
+    // first block is not ASCII goes straight on.
+    // SAFETY (the first block): `n > BLOCK`.
+    if n <= 16 * BLOCK && !before_incomplete.any_nonzero() && !any_high_bit(&unsafe { load_block::<V, N>(ptr) }) {
+        // SAFETY: `BLOCK < n <= 16 * BLOCK`, as `all_ascii_upto` needs.
+        let ascii = unsafe {
+            if n <= 4 * BLOCK { all_ascii_upto::<V, N, 4>(ptr, n) } else { all_ascii_upto::<V, N, 16>(ptr, n) }
+        };
+        if ascii {
+            return Ok(zero);
+        }
+    }
 
     // The next block to check, the vector before it (register form) and whether the bytes before it end inside a
     // sequence.
@@ -482,7 +476,6 @@ unsafe fn scan<V: Utf8Vector, const N: usize, const STREAM: bool>(input: &[u8], 
     while pos + BLOCK <= n {
         // SAFETY: `pos + BLOCK <= n`.
         let p = unsafe { ptr.add(pos) };
-        prefetch_ahead(ptr, pos, n);
         // SAFETY: as above.
         let vectors: [V; N] = unsafe { load_block::<V, N>(p) };
         if !any_high_bit(&vectors) {
@@ -498,6 +491,8 @@ unsafe fn scan<V: Utf8Vector, const N: usize, const STREAM: bool>(input: &[u8], 
             unsafe { skip_ascii::<V, N>(ptr, &mut pos, n, &mut prev) };
             continue;
         }
+        // A non-ASCII block costs enough that the check for a prefetch is lost in it (see `PREFETCH_AHEAD`).
+        super::prefetch_ahead(ptr, pos, n);
         // A block that starts before byte 3 (the first, or the first aligned one of a 64-byte vector kernel) is
         // classified in registers, after `prev`.
         let err = if V::PREV_FROM_MEMORY && pos >= 3 {
@@ -526,6 +521,22 @@ unsafe fn scan<V: Utf8Vector, const N: usize, const STREAM: bool>(input: &[u8], 
     scan_partial_block::<V, N, STREAM>(&t, &vectors, n - pos, prev, prev_incomplete).map_err(|()| pos)
 }
 
+/// Whether the `n` bytes at `ptr` are all ASCII, from `K` block loads at `min(k * BLOCK, n - BLOCK)` (overlapping
+/// where `n < K * BLOCK`): no loop and one branch.
+///
+/// # Safety
+/// `BLOCK <= n <= K * BLOCK`, and `ptr .. ptr + n` readable.
+#[inline(always)]
+unsafe fn all_ascii_upto<V: Utf8Vector, const N: usize, const K: usize>(ptr: *const u8, n: usize) -> bool {
+    let last = n - BLOCK;
+    let mut acc = V::splat(0);
+    for k in 0..K {
+        // SAFETY: every block starts at most `n - BLOCK` bytes in.
+        acc = acc.or(any_or(&unsafe { load_block::<V, N>(ptr.add((k * BLOCK).min(last))) }));
+    }
+    !acc.any_high_bit()
+}
+
 /// Skips a run of ASCII from `pos`, four blocks per step: no classification is needed until a non-ASCII byte, after
 /// a code point boundary. Leaves `pos` at the first group of four blocks that is not all ASCII (or with fewer left),
 /// and `prev` the vector before it.
@@ -534,17 +545,24 @@ unsafe fn scan<V: Utf8Vector, const N: usize, const STREAM: bool>(input: &[u8], 
 /// `pos <= n`, and `ptr .. ptr + n` readable.
 #[inline(always)]
 unsafe fn skip_ascii<V: Utf8Vector, const N: usize>(ptr: *const u8, pos: &mut usize, n: usize, prev: &mut V) {
-    while *pos + 4 * BLOCK <= n {
-        for k in 0..4 {
-            prefetch_ahead(ptr, *pos + k * BLOCK, n);
+    // In an input of `PREFETCH_FROM` bytes or more, each step asks for the lines a few kilobytes ahead, except in the
+    // last few kilobytes, so that no step pays a bounds check for a prefetch.
+    'groups: {
+        while n >= PREFETCH_FROM && *pos + 4 * BLOCK + PREFETCH_AHEAD <= n {
+            // SAFETY: the prefetched lines end at `pos + 4 * BLOCK + PREFETCH_AHEAD <= n`; the group is in the input.
+            unsafe {
+                prefetch_lines(ptr.add(*pos + PREFETCH_AHEAD), 4 * BLOCK);
+                if !skip_ascii_group::<V, N>(ptr, pos, prev) {
+                    break 'groups;
+                }
+            }
         }
-        // SAFETY: `pos + 4 * BLOCK <= n`.
-        let run: [[V; N]; 4] = unsafe { core::array::from_fn(|k| load_block::<V, N>(ptr.add(*pos + k * BLOCK))) };
-        if any_or(&run[0]).or(any_or(&run[1])).or(any_or(&run[2]).or(any_or(&run[3]))).any_high_bit() {
-            break;
+        while *pos + 4 * BLOCK <= n {
+            // SAFETY: `pos + 4 * BLOCK <= n`.
+            if !unsafe { skip_ascii_group::<V, N>(ptr, pos, prev) } {
+                break;
+            }
         }
-        *prev = run[3][N - 1];
-        *pos += 4 * BLOCK;
     }
     while *pos + BLOCK <= n {
         // SAFETY: `pos + BLOCK <= n`.
@@ -555,6 +573,23 @@ unsafe fn skip_ascii<V: Utf8Vector, const N: usize>(ptr: *const u8, pos: &mut us
         *prev = block[N - 1];
         *pos += BLOCK;
     }
+}
+
+/// One step of [`skip_ascii`]: whether the four blocks at `pos` are all ASCII, and if so `pos` after them and `prev`
+/// their last vector.
+///
+/// # Safety
+/// `ptr + pos .. ptr + pos + 4 * BLOCK` readable.
+#[inline(always)]
+unsafe fn skip_ascii_group<V: Utf8Vector, const N: usize>(ptr: *const u8, pos: &mut usize, prev: &mut V) -> bool {
+    // SAFETY: forwarded from the caller.
+    let run: [[V; N]; 4] = unsafe { core::array::from_fn(|k| load_block::<V, N>(ptr.add(*pos + k * BLOCK))) };
+    if any_or(&run[0]).or(any_or(&run[1])).or(any_or(&run[2]).or(any_or(&run[3]))).any_high_bit() {
+        return false;
+    }
+    *prev = run[3][N - 1];
+    *pos += 4 * BLOCK;
+    true
 }
 
 /// [`scan`] of a partly filled block of `len` bytes (`0 < len < BLOCK`), loaded into `vectors`, the vector before it
