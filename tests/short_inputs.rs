@@ -118,3 +118,47 @@ fn fused_every_length_and_position() {
         }
     }
 }
+
+/// ASCII of every length from 65 bytes to a kilobyte and a bit (the lengths whose ASCII is checked by a fixed set of
+/// overlapping block loads) with one byte that is not ASCII at positions in every block, the first and last bytes
+/// and the overlap of the last block: an invalid byte must be found, a valid character let through, one cut short
+/// at the end reported as incomplete; one-shot, and streamed after a complete and after an open code point.
+#[test]
+fn ascii_up_to_a_kilobyte_with_one_other_byte_anywhere() {
+    use nvx_ws::utf8::Utf8Validator;
+    let all = kernels();
+    for n in 65..=1030 {
+        let mut positions: Vec<usize> = (0..n).step_by(61).collect();
+        positions.extend([0, 1, 63, 64, n / 2, n.saturating_sub(65), n - 64, n - 63, n - 2, n - 1]);
+        for at in positions.into_iter().filter(|&p| p < n) {
+            for (other, label) in [(&[0x80u8][..], "stray continuation"), (&[0xC3, 0xA9][..], "é")] {
+                let mut input = vec![b'q'; n];
+                let end = (at + other.len()).min(n);
+                input[at..end].copy_from_slice(&other[..end - at]);
+                let expected = std_verdict(&input);
+                check(&all, &input, n % 7);
+                for k in &all {
+                    // Streamed after a complete character: the same verdict; after an open one: the first byte of
+                    // this chunk (ASCII or not) must end it, so only a continuation at 0 may be valid.
+                    let mut v = Utf8Validator::with_kernels(*k);
+                    assert!(v.feed("é".as_bytes()).valid);
+                    let s = v.feed(&input);
+                    // (A chunk may end inside a code point: only an invalid sequence rejects it.)
+                    let invalid_at = match expected {
+                        Err((valid_up_to, Some(_))) => Some(valid_up_to),
+                        _ => None,
+                    };
+                    assert_eq!(s.valid, invalid_at.is_none(), "{k:?} {label} at {at} of {n}, streamed");
+                    if let Some(valid_up_to) = invalid_at {
+                        assert_eq!(s.current_index, valid_up_to, "{k:?} {label} at {at} of {n}, streamed");
+                    }
+                    let mut v = Utf8Validator::with_kernels(*k);
+                    assert!(v.feed(&[0xC3]).valid);
+                    let s = v.feed(&input);
+                    let expected_open = at == 0 && label == "stray continuation" && std_verdict(&input[1..]).is_ok();
+                    assert_eq!(s.valid, expected_open, "{k:?} {label} at {at} of {n}, after an open code point");
+                }
+            }
+        }
+    }
+}
