@@ -23,9 +23,9 @@ pub(crate) mod aarch64;
 /// How far ahead of the bytes being worked on a long input is prefetched: the kernels ask for the cache lines this
 /// many bytes on while they work (x86_64 only, see [`prefetch_lines`]). Measured on AVX-512 (2026-11-29, interleaved
 /// with the same code without prefetching): non-ASCII validation of 64 MiB 6.0 -> 9.4 GB/s and of 16 MiB 12.0 ->
-/// 17.6 (mixed text), the fused pass in place at 16 MiB 1.0 -> 1.48x the two passes (whose validation pass had
-/// gained), masking in place at 64 MiB 1.15-1.2x a plain loop; 2 and 3 KiB ahead measured within the noise of
-/// 4 KiB, 8 KiB slower at 64 KiB-1 MiB. Classifying a non-ASCII block costs enough µops that the out-of-order window
+/// 17.6 (mixed text), the fused pass in place at 16 MiB 1.27 -> 1.70x the two passes (both prefetching after),
+/// masking in place at 64 MiB 1.15-1.2x a plain loop; 2 and 3 KiB ahead measured within the noise of 4 KiB, 8 KiB
+/// slower at 64 KiB-1 MiB (benches/RESULTS.md, "What changed"). Classifying a non-ASCII block costs enough µops that the out-of-order window
 /// covers only about a kilobyte of input, and the hardware prefetchers alone did not keep the loop fed.
 pub(crate) const PREFETCH_AHEAD: usize = 4096;
 
