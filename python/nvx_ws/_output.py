@@ -34,19 +34,24 @@ POOL_MAX_BYTES = 1 << 20
 _new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
 _buffer = ffi.buffer
 _pool: list = []
+#: The C types this package makes objects of, resolved once at import (under the import lock), never from a type
+#: string during a call: CFFI builds a type the first time a string names it, and on PyPy (7.3.19, aarch64 under
+#: qemu) threads doing that at once got an object of another thread's type ("initializer for ctype 'uint8_t *' must
+#: be a compatible pointer, not cdata 'nvx_utf8vld_state[]'": tests/python/test_threads.py's race of first calls).
+U8_ARRAY = ffi.typeof("uint8_t[]")
 
 
 def take(n):
     """An uncleared ``uint8_t[]`` of at least ``n`` bytes, this caller's alone until ``give``; write into it, then
     ``result(buf, n)``."""
     if n > POOL_MAX_BYTES:  # PyPy only (CPython takes 0 or 1 byte here)
-        return _new_uncleared("uint8_t[]", n)
+        return _new_uncleared(U8_ARRAY, n)
     pool = _pool
     while pool:
         buf = pool.pop()  # atomic: no two threads get the same buffer
         if len(buf) >= n:
             return buf
-    return _new_uncleared("uint8_t[]", max(n, 256))
+    return _new_uncleared(U8_ARRAY, max(n, 256))
 
 
 def give(buf):

@@ -30,6 +30,11 @@ _vld_reset = lib.nvx_utf8vld_reset
 _vld_current_index = lib.nvx_utf8vld_get_current_index
 _INVALID = lib.NVX_STATUS_INVALID
 _BUSY = lib.NVX_STATUS_BUSY
+# The C types made here, resolved at import, never from a string during a call (see _output.U8_ARRAY).
+_STATE_PTR = ffi.typeof("nvx_utf8vld_state *")
+_STATUS_PTR = ffi.typeof("nvx_utf8_status *")
+_SIZE_PTR = ffi.typeof("size_t *")
+_INT_PTR = ffi.typeof("int *")
 #: The longest ``bytes`` chunk ``Utf8Validator.validate`` checks with ``bytes.isascii()`` before calling libnvx: up
 #: to here the scan costs less than the call. CPython 3.11: 60 ns for 1 KiB against 140 ns for the call, beyond it
 #: libnvx's SIMD kernel is faster than ``isascii``'s word loop; PyPy: 0.75 ns per byte against about 150 ns.
@@ -58,14 +63,14 @@ class Utf8Error(ValueError):
 
 def error_of(p, n):
     """The ``Utf8Error`` for ``n`` bytes at ``p`` known not to be complete valid UTF-8 (the cold path)."""
-    valid_up_to = ffi.new("size_t *")
-    error_len = ffi.new("int *")
+    valid_up_to = ffi.new(_SIZE_PTR)
+    error_len = ffi.new(_INT_PTR)
     status = _validate(p, n, valid_up_to, error_len)
     if status == _INVALID:
         # autobahn's byte-at-a-time position, as libnvx's incremental validator reports it.
-        state = ffi.new("nvx_utf8vld_state *")
+        state = ffi.new(_STATE_PTR)
         lib.nvx_utf8vld_init(state)
-        st = ffi.new("nvx_utf8_status *")
+        st = ffi.new(_STATUS_PTR)
         _validate_status(state, p, n, st)
         return Utf8Error(valid_up_to[0], error_len[0], st.current_index)
     if status == lib.NVX_STATUS_INCOMPLETE:
@@ -122,7 +127,7 @@ class Utf8Validator:
 
     def __init__(self) -> None:
         # Caller-allocated libnvx validator (nvx_utf8vld_init): owned by this object, nothing to free.
-        self._state = ffi.new("nvx_utf8vld_state *")
+        self._state = ffi.new(_STATE_PTR)
         lib.nvx_utf8vld_init(self._state)
         self._total = 0
         self._clean = True
@@ -169,7 +174,7 @@ class Utf8Validator:
         # The state is plain data (libnvx allows memcpy of an nvx_utf8vld_state): the copy is independent. The
         # default copy would share the state between the two objects.
         other = Utf8Validator.__new__(Utf8Validator)
-        other._state = ffi.new("nvx_utf8vld_state *", self._state[0])
+        other._state = ffi.new(_STATE_PTR, self._state[0])
         other._total = self._total
         other._clean = self._clean
         return other

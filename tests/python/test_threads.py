@@ -63,28 +63,37 @@ def test_threads_get_the_serial_results():
 
 
 def test_first_calls_race_in_a_fresh_interpreter():
-    """A fresh interpreter whose first libnvx calls come from several threads released by one barrier."""
+    """A fresh interpreter whose first libnvx calls come from several threads released by one barrier: every C type
+    the package makes objects of (buffers, validator states, the error path's outputs) in use at once. On PyPy under
+    qemu this once gave a masking call a buffer of the validator state's type, while the types were still built from
+    strings on first use; they are resolved at import now."""
     import subprocess
 
     code = r"""
-import threading, nvx_ws
-barrier = threading.Barrier(6)
-out = [None] * 6
+import copy, threading, nvx_ws
+barrier = threading.Barrier(8)
+out = [None] * 8
 def go(i):
     barrier.wait()
-    if i % 3 == 0:
+    if i % 4 == 0:
         out[i] = nvx_ws.is_valid(b"caf\xc3\xa9" * 1000)
-    elif i % 3 == 1:
+    elif i % 4 == 1:
         out[i] = nvx_ws.mask(b"Hello", b"\x37\xfa\x21\x3d")
+    elif i % 4 == 2:
+        out[i] = copy.copy(nvx_ws.Utf8Validator()).validate(b"\xe2\x82\xac")
     else:
-        out[i] = nvx_ws.Utf8Validator().validate(b"\xe2\x82\xac")
-ts = [threading.Thread(target=go, args=(i,)) for i in range(6)]
+        try:
+            nvx_ws.validate(b"ab\xed\xa0\x80")
+        except nvx_ws.Utf8Error as e:
+            out[i] = (e.valid_up_to, e.error_len, e.position)
+ts = [threading.Thread(target=go, args=(i,)) for i in range(8)]
 [t.start() for t in ts]
 [t.join() for t in ts]
-assert out == [True, b"\x7f\x9f\x4d\x51\x58", (True, True, 3, 3)] * 2, out
+assert out == [True, b"\x7f\x9f\x4d\x51\x58", (True, True, 3, 3), (2, 1, 3)] * 2, out
 print("ok", nvx_ws.implementation())
 """
-    for _ in range(3):
+    # PyPy 3.11 failed 6 of 200 such runs before the fix (x86_64), CPython none: more runs there.
+    for _ in range(8 if sys.implementation.name == "pypy" else 3):
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         assert done.stdout.split() == ["ok", nvx_ws.implementation()]
