@@ -365,18 +365,24 @@ fn mask_every_alignment_pair() {
     }
 }
 
-/// The kernels prefetch a few kilobytes ahead of their loops while that stays inside the input, and leave the last
-/// few kilobytes (and all of a shorter input) to a second loop without: an ASCII run with one bad byte (or one
-/// character) at every position around where the first loop hands over to the second, validated one-shot and
-/// fused, and masked, at two alignments, against std and the scalar reference.
+/// The kernels prefetch 4 KiB ahead of their loops while that stays inside the input; the cheap loops (ASCII runs,
+/// masking) do it only in inputs of 1 MiB or more, and leave the last few kilobytes to a second loop without: an
+/// ASCII run of just over 1 MiB with one bad byte (or one character) at every position around where the first loop
+/// hands over to the second and at the end, and at a sample of positions in between, validated one-shot (and at the
+/// sample fused, and masked), at two alignments, against std.
 #[test]
 fn loops_hand_over_exactly_where_the_prefetching_stops() {
-    const N: usize = 9 * 1024 + 3;
+    // Above the 1 MiB from which the cheap loops prefetch (`PREFETCH_FROM` in src/arch/mod.rs).
+    const N: usize = (1 << 20) + 9 * 1024 + 3;
     let all = kernels();
     let key = [0x37, 0xfa, 0x21, 0x3d];
     let base = vec![b'a'; N];
-    // The first loop stops somewhere in the last 4 KiB + 512 bytes: every position from 5 KiB before the end.
-    for at in (N - 5 * 1024)..N {
+    let masked_base = reference_mask(&base, key, 1);
+    // The first loop's last step ends within 4 KiB + 256 bytes of the end, wherever the input starts.
+    let handover = (N - 4096 - 700)..(N - 4096 + 300);
+    let every: Vec<usize> = handover.clone().chain((N - 300)..N).collect();
+    let sample: Vec<usize> = ((N - 6 * 1024)..N).step_by(61).collect();
+    for (at, fused) in every.into_iter().map(|p| (p, false)).chain(sample.into_iter().map(|p| (p, true))) {
         for (bad, label) in [(&[0xFFu8][..], "invalid byte"), ("é".as_bytes(), "two-byte character")] {
             let mut input = base.clone();
             let end = (at + bad.len()).min(N);
@@ -388,22 +394,23 @@ fn loops_hand_over_exactly_where_the_prefetching_stops() {
                 for k in &all {
                     assert_eq!(verdict(k.validate_utf8(placed)), expected, "{k:?} {label} at {at}, offset {offset}");
                 }
-                let masked = reference_mask(&input, key, 1);
+                if !fused {
+                    continue;
+                }
+                let mut masked = masked_base.clone();
+                for (i, &b) in input[at..end].iter().enumerate() {
+                    masked[at + i] = b ^ key[(1 + at + i) % 4];
+                }
                 let (mut buf, range) = place(&masked, offset);
                 for k in &all {
-                    let mut frame = buf[range.clone()].to_vec();
-                    let (_, result) = k.unmask_validate(&mut frame, key, 1);
+                    let region = &mut buf[range.clone()];
+                    region.copy_from_slice(&masked);
+                    let (_, result) = k.unmask_validate(region, key, 1);
                     assert_eq!(verdict(result), expected, "{k:?} fused: {label} at {at}, offset {offset}");
-                    assert!(frame == input, "{k:?} fused: unmasked bytes, {label} at {at}");
-                }
-                if at % 61 == 0 {
-                    // Masking does not look at the bytes: a sample of positions is plenty.
-                    for k in &all {
-                        let region = &mut buf[range.clone()];
-                        region.copy_from_slice(&masked);
-                        k.mask(region, key, 1);
-                        assert!(*region == input[..], "{k:?} mask, offset {offset}");
-                    }
+                    assert!(*region == input[..], "{k:?} fused: unmasked bytes, {label} at {at}");
+                    region.copy_from_slice(&masked);
+                    k.mask(region, key, 1);
+                    assert!(*region == input[..], "{k:?} mask: {label} at {at}, offset {offset}");
                 }
             }
         }
