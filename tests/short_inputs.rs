@@ -137,17 +137,18 @@ fn ascii_up_to_a_kilobyte_with_one_other_byte_anywhere() {
                 input[at..end].copy_from_slice(&other[..end - at]);
                 let expected = std_verdict(&input);
                 check(&all, &input, n % 7);
+                // Streamed after a complete character: the same verdict, except that a chunk may end inside a code
+                // point (only an invalid sequence rejects it); after an open one: the first byte of this chunk
+                // (ASCII or not) must end it, so only a continuation at 0 may be valid.
+                let invalid_at = match expected {
+                    Err((valid_up_to, Some(_))) => Some(valid_up_to),
+                    _ => None,
+                };
+                let expected_open = at == 0 && label == "stray continuation" && std_verdict(&input[1..]).is_ok();
                 for k in &all {
-                    // Streamed after a complete character: the same verdict; after an open one: the first byte of
-                    // this chunk (ASCII or not) must end it, so only a continuation at 0 may be valid.
                     let mut v = Utf8Validator::with_kernels(*k);
                     assert!(v.feed("é".as_bytes()).valid);
                     let s = v.feed(&input);
-                    // (A chunk may end inside a code point: only an invalid sequence rejects it.)
-                    let invalid_at = match expected {
-                        Err((valid_up_to, Some(_))) => Some(valid_up_to),
-                        _ => None,
-                    };
                     assert_eq!(s.valid, invalid_at.is_none(), "{k:?} {label} at {at} of {n}, streamed");
                     if let Some(valid_up_to) = invalid_at {
                         assert_eq!(s.current_index, valid_up_to, "{k:?} {label} at {at} of {n}, streamed");
@@ -155,7 +156,6 @@ fn ascii_up_to_a_kilobyte_with_one_other_byte_anywhere() {
                     let mut v = Utf8Validator::with_kernels(*k);
                     assert!(v.feed(&[0xC3]).valid);
                     let s = v.feed(&input);
-                    let expected_open = at == 0 && label == "stray continuation" && std_verdict(&input[1..]).is_ok();
                     assert_eq!(s.valid, expected_open, "{k:?} {label} at {at} of {n}, after an open code point");
                 }
             }
